@@ -1,0 +1,1 @@
+"""Campaign-reporting chatbot for Vietnamese public units, on Telegram and Zalo."""

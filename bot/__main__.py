@@ -1,0 +1,75 @@
+"""Command line: `python -m bot COMMAND` (see `--help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+ROLES = ("focal", "deputy", "head", "admin")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Trợ lý phong trào thi đua “Đẩy mạnh cải cách hành chính” "
+        "trên Telegram và Zalo. Without a command: run the bot if a token is configured, else open the terminal demo.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the configured channels (Telegram, Zalo) and the scheduler")
+    demo = sub.add_parser("demo", help="chat with the bot in the terminal, no token needed")
+    demo.add_argument("--unit", default=None, help="unit code to act for (default: ask)")
+    demo.add_argument("--role", choices=ROLES, default="focal")
+    demo.add_argument(
+        "--channel",
+        choices=("telegram", "zalo"),
+        default="telegram",
+        help="show replies as this messenger would",
+    )
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply the migrations")
+    camp = sub.add_parser("campaign", help="campaign definition files")
+    camp_sub = camp.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
+    load = camp_sub.add_parser(
+        "load", help="validate a campaign file and load it into the database"
+    )
+    load.add_argument("file", type=Path)
+    check = camp_sub.add_parser("check", help="validate a campaign file without loading it")
+    check.add_argument("file", type=Path)
+    sub.add_parser("units", help="list unit codes and names")
+    inv = sub.add_parser("invite", help="print one-time invite codes, one a line")
+    inv.add_argument("unit_code")
+    inv.add_argument("--role", choices=ROLES, default="focal")
+    inv.add_argument("--count", type=int, default=1)
+    exp = sub.add_parser("export", help="export the campaign's data to an Excel workbook")
+    exp.add_argument("--out", type=Path, required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    command = args.command
+    if command is None:
+        command = "run" if (settings.telegram_bot_token or settings.zalo_bot_token) else "demo"
+        if command == "demo":
+            args = build_parser().parse_args(["demo"])
+    from bot import cli
+
+    handlers = {
+        "run": cli.run,
+        "demo": cli.demo,
+        "db": cli.db,
+        "campaign": cli.campaign,
+        "units": cli.units,
+        "invite": cli.invite,
+        "export": cli.export,
+    }
+    return handlers[command](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The composition root: settings → database → campaign → pipeline → channels → scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.channels.base import Channel
+from bot.conversation import Router, Services
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+from bot.state import DatabaseStateStore, RedisStateStore, StateStore
+from handlers import build_router
+from storage.campaign_sync import active_campaign_id, ensure_campaign_loaded
+from storage.db import Database
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+OUTBOX_SWEEP_SECONDS = 30
+
+
+@dataclass
+class App:
+    """Everything one bot process holds; built by `create`, released by `close`."""
+
+    settings: Settings
+    db: Database
+    router: Router
+    services: Services
+    pipeline: Pipeline
+    state_store: StateStore
+    channels: dict[str, Any] = field(default_factory=dict)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        load_campaign: bool = True,
+    ) -> App:
+        db = Database(settings.resolved_database_url())
+        if load_campaign:
+            campaign_id: str | None = await ensure_campaign_loaded(db, settings.campaign_file)
+        else:
+            async with db.read() as conn:
+                campaign_id = await active_campaign_id(conn)
+        router = build_router()
+        services = Services(
+            settings=settings, campaign_id=campaign_id or "", clock=clock, router=router
+        )
+        store: StateStore = (
+            RedisStateStore(settings.redis_url) if settings.redis_url else DatabaseStateStore()
+        )
+        pipeline = Pipeline(db=db, router=router, services=services, state_store=store)
+        return cls(
+            settings=settings,
+            db=db,
+            router=router,
+            services=services,
+            pipeline=pipeline,
+            state_store=store,
+        )
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.name] = channel
+        self.pipeline.add_channel(channel)
+
+    def menu_commands(self) -> list[tuple[str, str]]:
+        """What the messenger's command menu shows (everyone's commands and the role ones)."""
+        return [(c.name, c.description) for c in self.router.commands.values() if c.in_menu]
+
+    async def start_telegram(self) -> None:
+        from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_bot
+
+        s = self.settings
+        bot = make_bot(s.secret("telegram_bot_token"), s.telegram_api_base)
+        channel = TelegramChannel(bot, self.pipeline.receive)
+        self.add_channel(channel)
+        await channel.prepare()
+        self.services.bot_username = channel.username
+        await channel.set_commands(self.menu_commands())
+        if s.webhook_base_url:
+            await channel.set_webhook(
+                s.webhook_base_url.rstrip("/") + WEBHOOK_PATH, s.secret("webhook_secret")
+            )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve every configured channel until `stop` is set."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        await self.pipeline.recover()
+        if self.settings.telegram_bot_token:
+            await self.start_telegram()
+        webhook_runner = None
+        if self.settings.webhook_base_url:
+            webhook_runner = await self._start_webhook_server()
+        else:
+            for ch in self.channels.values():
+                if hasattr(ch, "poll"):
+                    self._tasks.append(asyncio.create_task(ch.poll(stop), name=f"poll:{ch.name}"))
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        # The scheduler only ticks; what to send is in the outbox table.
+        scheduler.add_job(
+            self.pipeline.sweep_outbox,
+            "interval",
+            seconds=OUTBOX_SWEEP_SECONDS,
+            id="outbox-sweep",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=OUTBOX_SWEEP_SECONDS,
+        )
+        scheduler.start()
+        self.ready.set()
+        log.info("bot running: channels=%s", ",".join(self.channels) or "none")
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            for t in self._tasks:
+                t.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            if webhook_runner is not None:
+                await webhook_runner.cleanup()
+
+    async def _start_webhook_server(self) -> Any:
+        from aiohttp import web
+
+        from bot.channels.telegram import WEBHOOK_PATH
+
+        s = self.settings
+        app = web.Application(client_max_size=1 << 20)
+        tg = self.channels.get("telegram")
+        if tg is not None:
+            app.router.add_post(WEBHOOK_PATH, tg.webhook_handler(s.secret("webhook_secret")))
+        host, _, port = s.webhook_listen.rpartition(":")
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host or "0.0.0.0", int(port)).start()  # noqa: S104
+        log.info("webhook listening on %s", s.webhook_listen)
+        return runner
+
+    async def close(self) -> None:
+        await self.pipeline.close()
+        for ch in self.channels.values():
+            with contextlib.suppress(Exception):
+                await ch.close()
+        await self.state_store.close()
+        await self.db.dispose()
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)

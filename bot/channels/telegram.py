@@ -1,0 +1,234 @@
+"""Telegram through aiogram: long polling or webhook in front of the durable pipeline.
+
+aiogram's own Dispatcher confirms an update before its handler runs; we only use aiogram's
+`Bot` (typed API calls) and `Update` (parsing), and acknowledge an update to Telegram only
+after the pipeline has committed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable
+from bot.messages import FileRef, Incoming, Kind, Reply
+from bot.render import split_text, with_numbered_options
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.types import Update
+    from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+NAME = "telegram"
+TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64  # bytes, not characters
+WEBHOOK_PATH = "/telegram/webhook"
+MAX_WEBHOOK_BODY = 1 << 20
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+Receiver = Callable[[Sequence[Incoming]], Awaitable[int]]
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    """An aiogram Bot talking to `api_base` (the real Bot API, or a local server)."""
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    return Bot(token=token, session=session)
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """Our message from a Telegram update; None for kinds of update we do not handle."""
+    key = str(update.update_id)
+    if update.callback_query is not None:
+        cq = update.callback_query
+        chat_id = str(cq.message.chat.id) if cq.message is not None else str(cq.from_user.id)
+        return Incoming(
+            channel=NAME,
+            update_key=key,
+            chat_id=chat_id,
+            user_id=str(cq.from_user.id),
+            kind=Kind.CALLBACK,
+            text=cq.data or "",
+            display_name=cq.from_user.full_name,
+            callback_id=cq.id,
+        )
+    m = update.message
+    if m is None or m.from_user is None:
+        return None
+    if m.chat.type != "private":
+        return None  # the bot works in private chats only
+    base: dict[str, Any] = {
+        "channel": NAME,
+        "update_key": key,
+        "chat_id": str(m.chat.id),
+        "user_id": str(m.from_user.id),
+        "display_name": m.from_user.full_name,
+        "message_id": str(m.message_id),
+    }
+    if m.text is not None:
+        return Incoming(kind=Kind.TEXT, text=m.text, **base)
+    if m.document is not None:
+        d = m.document
+        return Incoming(
+            kind=Kind.DOCUMENT,
+            text=m.caption or "",
+            **base,
+            file=FileRef(d.file_id, d.file_name, d.mime_type, d.file_size),
+        )
+    if m.photo:
+        p = max(m.photo, key=lambda s: s.width * s.height)
+        return Incoming(
+            kind=Kind.PHOTO,
+            text=m.caption or "",
+            **base,
+            file=FileRef(p.file_id, None, "image/jpeg", p.file_size),
+        )
+    if m.sticker is not None:
+        return Incoming(kind=Kind.STICKER, **base)
+    if m.voice is not None or m.audio is not None:
+        return Incoming(kind=Kind.VOICE, **base)
+    return Incoming(kind=Kind.OTHER, **base)
+
+
+def keyboard(reply: Reply) -> Any:
+    """Inline buttons for the reply's choices, when every value fits Telegram's 64 bytes."""
+    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+    if not reply.choices:
+        return None
+    if any(len(c.value.encode()) > CALLBACK_DATA_LIMIT for c in reply.choices):
+        return None  # numbered options in the text still work
+    rows = [
+        [InlineKeyboardButton(text=f"{i}. {c.label}"[:64], callback_data=c.value)]
+        for i, c in enumerate(reply.choices, start=1)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class TelegramChannel:
+    """Sending and receiving on Telegram."""
+
+    name = NAME
+    text_limit = TEXT_LIMIT
+
+    def __init__(self, bot: Bot, receive: Receiver, *, poll_timeout: int = 25) -> None:
+        self.bot = bot
+        self.receive = receive
+        self.poll_timeout = poll_timeout
+        self.username = ""
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        from aiogram.exceptions import (
+            TelegramBadRequest,
+            TelegramForbiddenError,
+            TelegramNetworkError,
+            TelegramNotFound,
+            TelegramRetryAfter,
+            TelegramServerError,
+        )
+
+        pieces = split_text(with_numbered_options(reply), TEXT_LIMIT)
+        for i, piece in enumerate(pieces):
+            markup = keyboard(reply) if i == len(pieces) - 1 else None
+            try:
+                await self.bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
+            except TelegramRetryAfter as exc:
+                raise RetryAfter(exc.retry_after) from exc
+            except TelegramForbiddenError as exc:
+                raise Unreachable(str(exc)) from exc
+            except TelegramBadRequest as exc:
+                if "chat not found" in str(exc).lower():
+                    raise Unreachable(str(exc)) from exc
+                raise Rejected(str(exc)) from exc
+            except (TelegramServerError, TelegramNetworkError, TelegramNotFound) as exc:
+                raise Transient(str(exc)) from exc
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
+        """The command menu, in Vietnamese."""
+        from aiogram.types import BotCommand
+
+        cmds = [BotCommand(command=c, description=d[:256]) for c, d in commands]
+        await self.bot.set_my_commands(cmds)
+        await self.bot.set_my_commands(cmds, language_code="vi")
+
+    async def prepare(self) -> None:
+        me = await self.bot.get_me()
+        self.username = me.username or ""
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long polling; the offset moves past an update only after it is stored."""
+        from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramRetryAfter as exc:
+                await asyncio.sleep(exc.retry_after)
+                continue
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("getUpdates failed: %s; retrying in %.0fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            backoff = 1.0
+            if not updates:
+                continue
+            await self._accept(updates)
+            offset = updates[-1].update_id + 1
+
+    async def _accept(self, updates: Sequence[Update]) -> None:
+        incoming = [m for m in (to_incoming(u) for u in updates) if m is not None]
+        await self.receive(incoming)
+        for m in incoming:
+            if m.callback_id:
+                asyncio.create_task(self._answer_callback(m.callback_id))  # noqa: RUF006
+
+    async def _answer_callback(self, callback_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_id)
+        except Exception as exc:  # only stops the button's spinner; never worth failing over
+            log.debug("answerCallbackQuery failed: %s", exc)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    def webhook_handler(self, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """An aiohttp handler that refuses anything without the secret before reading it."""
+        from aiogram.types import Update
+        from aiohttp import web
+
+        expected = secret.encode()
+
+        async def handle(request: web.Request) -> web.Response:
+            given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+            if not hmac.compare_digest(given, expected):
+                return web.Response(status=401)
+            if (request.content_length or 0) > MAX_WEBHOOK_BODY:
+                return web.Response(status=413)
+            try:
+                body = await request.content.read(MAX_WEBHOOK_BODY + 1)
+                if len(body) > MAX_WEBHOOK_BODY:
+                    return web.Response(status=413)
+                update = Update.model_validate_json(body)
+            except Exception:
+                return web.Response(status=400)
+            await self._accept([update])
+            return web.Response(status=200)
+
+        return handle
+
+    async def close(self) -> None:
+        await self.bot.session.close()

@@ -1,0 +1,171 @@
+"""The command line's actions (parsing is in `bot.__main__`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from datetime import timedelta
+
+from bot.settings import Settings
+
+
+def _print(s: str = "") -> None:
+    sys.stdout.write(s + "\n")
+
+
+def _err(s: str) -> None:
+    sys.stderr.write(s + "\n")
+
+
+def _prepare(settings: Settings) -> None:
+    """Migrations first: every entry point runs on an up-to-date schema."""
+    from storage.db import upgrade
+
+    upgrade(settings.resolved_database_url())
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.secret(n) for n in ("telegram_bot_token", "zalo_bot_token", "webhook_secret")]
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, _secrets(settings))
+    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+        _err(
+            "Chưa có TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN. Dùng `python -m bot demo` để chạy thử."
+        )
+        return 2
+    started = time.perf_counter()
+    _prepare(settings)
+
+    async def main() -> None:
+        from bot.app import App, install_stop_signals
+
+        app = await App.create(settings)
+        stop = asyncio.Event()
+        install_stop_signals(stop)
+        try:
+            task = asyncio.create_task(app.run(stop))
+            import logging
+
+            logging.getLogger("bot").info("ready in %.2fs", time.perf_counter() - started)
+            await task
+        finally:
+            await app.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def db(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare(settings)
+    _print("Cơ sở dữ liệu đã được cập nhật lên phiên bản mới nhất.")
+    return 0
+
+
+def campaign(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.campaign import CampaignFileError, load_campaign
+
+    try:
+        parsed = load_campaign(args.file)
+    except CampaignFileError as exc:
+        _err(f"Tệp chiến dịch không hợp lệ, không có gì được nạp:\n{exc}")
+        return 1
+    except OSError as exc:
+        _err(f"Không đọc được tệp {args.file}: {exc.strerror}")
+        return 1
+    if args.campaign_command == "check":
+        _print(
+            f"Tệp hợp lệ: {parsed.campaign.id} – {len(parsed.units)} đơn vị, "
+            f"{len(parsed.indicators)} chỉ tiêu."
+        )
+        return 0
+    _prepare(settings)
+
+    async def go() -> str:
+        from storage.campaign_sync import load_campaign_file
+        from storage.db import Database
+
+        database = Database(settings.resolved_database_url())
+        try:
+            report = await load_campaign_file(database, args.file)
+        finally:
+            await database.dispose()
+        return report.summary()
+
+    _print(asyncio.run(go()))
+    return 0
+
+
+def units(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare(settings)
+
+    async def go() -> list[str]:
+        from storage.campaign_sync import ensure_campaign_loaded
+        from storage.db import Database
+        from storage.queries.units import list_units
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            async with database.read() as conn:
+                rows = await list_units(conn, campaign_id=cid)
+        finally:
+            await database.dispose()
+        width = max((len(r.code) for r in rows), default=4)
+        return [f"{r.code:<{width}}  {r.name}  [{r.kind}]" for r in rows]
+
+    for line in asyncio.run(go()):
+        _print(line)
+    return 0
+
+
+def invite(settings: Settings, args: argparse.Namespace) -> int:
+    if not 1 <= args.count <= 1000:
+        _err("Số lượng mã phải từ 1 đến 1000.")
+        return 2
+    _prepare(settings)
+
+    async def go() -> list[str] | None:
+        from bot.invitations import issue_codes
+        from storage.campaign_sync import ensure_campaign_loaded
+        from storage.db import Database
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            return await issue_codes(
+                database,
+                campaign_id=cid,
+                unit_code=args.unit_code,
+                role=args.role,
+                count=args.count,
+                ttl=timedelta(days=settings.invite_code_ttl_days),
+                actor="cli",
+            )
+        finally:
+            await database.dispose()
+
+    codes = asyncio.run(go())
+    if codes is None:
+        _err(f"Không có đơn vị mã {args.unit_code!r}. Xem danh sách bằng `python -m bot units`.")
+        return 1
+    for c in codes:
+        _print(c)
+    return 0
+
+
+def export(settings: Settings, args: argparse.Namespace) -> int:
+    _err("Xuất Excel chưa có trong phiên bản này.")
+    return 2
+
+
+def demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    _prepare(settings)
+    return asyncio.run(run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel))

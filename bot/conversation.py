@@ -1,0 +1,203 @@
+"""The channel-neutral conversation engine: a context per update, and a router.
+
+A handler is an async function of `Ctx`. It reads and writes through the storage queries on
+`ctx.conn` (the update's own transaction), moves the chat between states with `ctx.goto`, and
+answers with `ctx.reply`. Everything it does commits together with marking the update handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.messages import Choice, Incoming, Kind, Reply
+from bot.settings import Settings
+from bot.vntext import fold
+from storage.queries.people import Identity
+
+Handler = Callable[["Ctx"], Awaitable[None]]
+
+OFFERED = "_offered"  # state data key: the values of the choices last shown, for "1", "2"…
+
+
+@dataclass
+class Services:
+    """What handlers may use besides the database: configuration, the campaign, the clock."""
+
+    settings: Settings
+    campaign_id: str
+    clock: Callable[[], datetime]
+    router: Router | None = None
+    bot_username: str = ""
+
+
+@dataclass
+class Ctx:
+    """One update being handled."""
+
+    msg: Incoming
+    conn: AsyncConnection
+    services: Services
+    who: Identity | None
+    state: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)
+    text: str = ""  # the message text, or the chosen option's value
+    args: str = ""  # what follows a command
+
+    def reply(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
+        self.replies.append(Reply(text=text, choices=tuple(choices)))
+        if choices:
+            self.data[OFFERED] = [[c.label, c.value] for c in choices]
+        else:
+            self.data.pop(OFFERED, None)
+
+    def goto(self, state: str, **data: Any) -> None:
+        """Move to `state`, keeping the data gathered so far and adding `data`."""
+        self.state = state
+        self.data.update(data)
+
+    def clear(self) -> None:
+        """Leave any conversation."""
+        self.state = ""
+        self.data = {}
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: who may use it, and how the menu and help describe it."""
+
+    name: str
+    handler: Handler
+    description: str
+    aliases: tuple[str, ...] = ()
+    registered_only: bool = True
+    roles: frozenset[str] | None = None  # None: every registered role
+    in_menu: bool = True
+
+
+class Router:
+    """Commands by name, conversation states by name."""
+
+    def __init__(self) -> None:
+        self.commands: dict[str, Command] = {}
+        self.by_alias: dict[str, Command] = {}
+        self.states: dict[str, Handler] = {}
+        self.fallback: Handler | None = None
+        self.cancel: Handler | None = None
+        self.unregistered: Handler | None = None
+        self.forbidden: Handler | None = None
+
+    def command(
+        self,
+        name: str,
+        *aliases: str,
+        description: str,
+        registered_only: bool = True,
+        roles: frozenset[str] | None = None,
+        in_menu: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            cmd = Command(name, fn, description, aliases, registered_only, roles, in_menu)
+            self.commands[name] = cmd
+            for word in (name, *aliases):
+                self.by_alias[word] = cmd
+            return fn
+
+        return deco
+
+    def state(self, name: str) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            self.states[name] = fn
+            return fn
+
+        return deco
+
+    def include(self, other: Router) -> None:
+        for cmd in other.commands.values():
+            self.commands[cmd.name] = cmd
+        self.by_alias.update(other.by_alias)
+        self.states.update(other.states)
+        for attr in ("fallback", "cancel", "unregistered", "forbidden"):
+            if getattr(other, attr) is not None:
+                setattr(self, attr, getattr(other, attr))
+
+    def menu(self, who: Identity | None) -> list[Command]:
+        """The commands this person may use, in registration order."""
+        return [c for c in self.commands.values() if c.in_menu and self.allowed(c, who)]
+
+    @staticmethod
+    def allowed(cmd: Command, who: Identity | None) -> bool:
+        if not cmd.registered_only:
+            return True
+        if who is None:
+            return False
+        return cmd.roles is None or who.role in cmd.roles
+
+    def parse_command(self, text: str, *, idle: bool) -> tuple[Command, str] | None:
+        """`/start ABC` (or, when no conversation is open, a bare command word)."""
+        stripped = text.strip()
+        if stripped.startswith("/"):
+            word, _, args = stripped[1:].partition(" ")
+            word = word.split("@", 1)[0].lower()
+            cmd = self.by_alias.get(word)
+            return (cmd, args.strip()) if cmd else None
+        if idle:
+            word, _, args = fold(stripped).partition(" ")
+            cmd = self.by_alias.get(word)
+            if cmd is not None:
+                return cmd, stripped.partition(" ")[2].strip()
+        return None
+
+    async def dispatch(self, ctx: Ctx) -> None:
+        """Route one update: a chosen option, a command, the open conversation, or help."""
+        msg = ctx.msg
+        ctx.text = msg.text.strip() if msg.kind in (Kind.TEXT, Kind.CALLBACK) else ""
+        if msg.kind is Kind.TEXT:
+            ctx.text = _pick_offered(ctx.text, ctx.data.get(OFFERED))
+        if ctx.text and fold(ctx.text) in CANCEL_WORDS and self.cancel is not None:
+            await self.cancel(ctx)
+            return
+        parsed = self.parse_command(ctx.text, idle=not ctx.state) if ctx.text else None
+        if parsed is not None:
+            cmd, ctx.args = parsed
+            if not self.allowed(cmd, ctx.who):
+                handler = self.unregistered if ctx.who is None else self.forbidden
+                if handler is not None:
+                    await handler(ctx)
+                return
+            await cmd.handler(ctx)
+            return
+        if ctx.state and ctx.state in self.states:
+            await self.states[ctx.state](ctx)
+            return
+        if ctx.state:  # a state from an older version of the bot: start afresh
+            ctx.clear()
+        if self.fallback is not None:
+            await self.fallback(ctx)
+
+
+CANCEL_WORDS = frozenset({"huy", "/huy", "/cancel", "cancel", "thoat"})
+
+
+def _pick_offered(text: str, offered: Any) -> str:
+    """Map `2` or an option's label (any case, with or without diacritics) to its value."""
+    if not offered:
+        return text
+    if text.isdigit():
+        idx = int(text) - 1
+        if 0 <= idx < len(offered):
+            return str(offered[idx][1])
+        return text
+    folded = fold(text)
+    for label, value in offered:
+        if fold(str(label)) == folded:
+            return str(value)
+    return text

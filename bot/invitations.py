@@ -1,0 +1,39 @@
+"""Issuing invite codes for a unit (the command line, the demo and, later, `/moi`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.db import Database
+from storage.queries import audit, invites
+from storage.queries.units import get_unit_by_code
+from storage.types import utcnow
+
+
+async def issue_codes(
+    db: Database,
+    *,
+    campaign_id: str,
+    unit_code: str,
+    role: str,
+    count: int,
+    ttl: timedelta,
+    actor: str,
+) -> list[str] | None:
+    """`count` fresh codes for a unit and role; None if the unit does not exist or has closed."""
+    async with db.transaction() as conn:
+        unit = await get_unit_by_code(conn, campaign_id=campaign_id, code=unit_code)
+        if unit is None or unit.retired:
+            return None
+        codes = await invites.create_codes(
+            conn, unit_id=unit.id, role=role, count=count, now=utcnow(), ttl=ttl, created_by=actor
+        )
+        await audit.record(
+            conn,
+            actor=actor,
+            action="invite",
+            entity="unit",
+            entity_id=unit.id,
+            new={"role": role, "count": count},
+        )
+        return codes

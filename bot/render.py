@@ -1,0 +1,41 @@
+"""Fitting a reply to a channel: numbered options, and clean splits at the length limit."""
+
+from __future__ import annotations
+
+from bot.messages import Reply
+
+
+def with_numbered_options(reply: Reply) -> str:
+    """The reply's text with its choices listed as `1. …`, which every channel can show."""
+    if not reply.choices:
+        return reply.text
+    lines = [f"{i}. {c.label}" for i, c in enumerate(reply.choices, start=1)]
+    return reply.text.rstrip() + "\n\n" + "\n".join(lines)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split `text` into pieces of at most `limit` characters.
+
+    Cuts at a blank line if one is near the end of a piece, else at a line break, else at a
+    space, and only inside a word when a single word is longer than the limit.
+    """
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    text = text.strip()
+    pieces: list[str] = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            pos = window.rfind(sep)
+            if pos > limit // 3:
+                cut = pos
+                break
+        if cut <= 0:
+            cut = limit
+        piece, text = text[:cut].rstrip(), text[cut:].lstrip()
+        if piece:
+            pieces.append(piece)
+    if text:
+        pieces.append(text)
+    return pieces or [""]

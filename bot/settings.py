@@ -1,0 +1,51 @@
+"""Configuration from the environment (and a `.env` file), as product.md §6 lists it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn; tokens are secrets and never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty: SQLite under ./data/")
+    redis_url: str | None = None
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    campaign_file: Path | None = None
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    data_dir: Path = DEFAULT_DATA_DIR
+    log_level: str = "INFO"
+    # Wrong invite codes: after this many in the window the chat is slowed, then refused.
+    invite_attempts_before_delay: int = 3
+    invite_attempts_before_lockout: int = 6
+    invite_lockout_minutes: int = 15
+    invite_code_ttl_days: int = 30
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_base_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_BASE_URL is set")
+        return self
+
+    def secret(self, name: str) -> str:
+        """A secret setting's value ('' when unset); only channel code should need it."""
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else ""
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"

@@ -1,0 +1,15 @@
+"""Conversations, written once for every channel."""
+
+from __future__ import annotations
+
+from bot.conversation import Router
+
+
+def build_router() -> Router:
+    """Every conversation's router, joined; order sets the order of the menu."""
+    from handlers import common, registration
+
+    root = Router()
+    root.include(registration.router)
+    root.include(common.router)
+    return root

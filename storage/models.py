@@ -1,0 +1,208 @@
+"""SQLModel tables: the campaign as loaded, people and their chats, and the durable pipeline.
+
+The campaign file is the source of truth for definitions; these tables mirror it so that
+reports can reference units and indicators, and keep rows that a newer file retires
+(`retired=True`) rather than delete anything already reported.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a person may do for their unit."""
+
+    FOCAL = "focal"  # đầu mối
+    DEPUTY = "deputy"  # đầu mối dự phòng
+    HEAD = "head"  # thủ trưởng
+    ADMIN = "admin"  # cán bộ Phòng Nội vụ (or another coordinating office)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
+
+
+class Campaign(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    title: str = Field(sa_type=Text)
+    year: int
+    timezone: str = Field(max_length=64)
+    source_sha256: str = Field(max_length=64)
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    loaded_at: datetime = _ts()
+
+
+class UnitKind(SQLModel, table=True):
+    __tablename__ = "unit_kind"
+    campaign_id: str = Field(foreign_key="campaign.id", primary_key=True, max_length=64)
+    code: str = Field(primary_key=True, max_length=64)
+    label: str = Field(sa_type=Text)
+    retired: bool = False
+
+
+class Unit(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64, index=True)
+    code: str = Field(max_length=64)
+    name: str = Field(sa_type=Text)
+    kind: str = Field(max_length=64)
+    parent_code: str | None = Field(default=None, max_length=64)
+    active_from: date | None = None
+    active_to: date | None = None
+    has_annual_par_index: bool = False
+    retired: bool = False
+
+
+class Indicator(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64, index=True)
+    code: str = Field(max_length=64)
+    label: str = Field(sa_type=Text)
+    type: str = Field(max_length=16)
+    frequency: str = Field(max_length=16)
+    required: bool = True
+    position: int = 0
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    retired: bool = False
+
+
+class Deadline(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64, index=True)
+    code: str = Field(max_length=64)
+    title: str = Field(sa_type=Text)
+    due: date | None = None
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    retired: bool = False
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(default="", sa_type=Text)
+    created_at: datetime = _ts()
+
+
+class Membership(SQLModel, table=True):
+    """A person's role in a unit (one active membership per person and unit)."""
+
+    __table_args__ = (UniqueConstraint("person_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(max_length=16)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class ChatIdentity(SQLModel, table=True):
+    """A person's account on one messenger; external ids are strings (Zalo's are hex)."""
+
+    __tablename__ = "chat_identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    chat_id: str = Field(max_length=128)
+    display_name: str = Field(default="", sa_type=Text)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class InviteCode(SQLModel, table=True):
+    """A one-time registration code; only its hash is kept, the code is shown once."""
+
+    __tablename__ = "invite_code"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(max_length=16)
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_by: str = Field(default="", max_length=128)
+
+
+class InviteThrottle(SQLModel, table=True):
+    """Wrong invite codes per chat: slowed after a few, refused for a while after more."""
+
+    __tablename__ = "invite_throttle"
+    channel: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=128)
+    failures: int = 0
+    window_started: datetime = _ts()
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    """Every change of data: who, when, what, old → new."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(index=True)
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: str = Field(default="", max_length=128)
+    old: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    new: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class InboxUpdate(SQLModel, table=True):
+    """Every update as received, stored before the messenger is told we have it."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key"),
+        Index("ix_inbox_pending", "status", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    update_key: str = Field(max_length=128)
+    chat_id: str = Field(max_length=128)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+    received_at: datetime = _ts()
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reply committed with the update that caused it, then delivered and marked sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+    inbox_id: int | None = Field(default=None, foreign_key="inbox.id")
+    created_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a chat is in a conversation, and what it has entered so far."""
+
+    __tablename__ = "conversation_state"
+    channel: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=128)
+    state: str = Field(default="", max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _ts()

@@ -1,0 +1,95 @@
+"""People, their roles in units, and their chat identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import ChatIdentity, Membership, Person, Unit
+
+_P = Person.__table__  # type: ignore[attr-defined]
+_M = Membership.__table__  # type: ignore[attr-defined]
+_C = ChatIdentity.__table__  # type: ignore[attr-defined]
+_U = Unit.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is writing: the person, their unit and their role there."""
+
+    person_id: int
+    full_name: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    role: str
+    channel: str
+    chat_id: str
+
+
+async def find_identity(
+    conn: AsyncConnection, *, channel: str, external_id: str
+) -> Identity | None:
+    """The registered person behind a messenger account, or None."""
+    q = (
+        select(
+            _P.c.id,
+            _P.c.full_name,
+            _U.c.id,
+            _U.c.code,
+            _U.c.name,
+            _U.c.kind,
+            _M.c.role,
+            _C.c.channel,
+            _C.c.chat_id,
+        )
+        .select_from(
+            _C.join(_P, _P.c.id == _C.c.person_id)
+            .join(_M, (_M.c.person_id == _P.c.id) & _M.c.active.is_(True))
+            .join(_U, _U.c.id == _M.c.unit_id)
+        )
+        .where(_C.c.channel == channel, _C.c.external_id == external_id)
+        .order_by(_M.c.id)
+        .limit(1)
+    )
+    row = (await conn.execute(q)).first()
+    return Identity(*row) if row else None
+
+
+async def create_person(
+    conn: AsyncConnection,
+    *,
+    full_name: str,
+    unit_id: int,
+    role: str,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+) -> int:
+    """A new person bound to a unit and role, reachable on one messenger account."""
+    person_id = (
+        await conn.execute(insert(_P).values(full_name=full_name).returning(_P.c.id))
+    ).scalar_one()
+    await conn.execute(insert(_M).values(person_id=person_id, unit_id=unit_id, role=role))
+    await conn.execute(
+        insert(_C).values(
+            person_id=person_id,
+            channel=channel,
+            external_id=external_id,
+            chat_id=chat_id,
+            display_name=full_name,
+        )
+    )
+    return int(person_id)
+
+
+async def set_identity_active(
+    conn: AsyncConnection, *, channel: str, chat_id: str, active: bool
+) -> None:
+    """Mark a messenger account reachable or not (e.g. the person blocked the bot)."""
+    await conn.execute(
+        update(_C).where(_C.c.channel == channel, _C.c.chat_id == chat_id).values(active=active)
+    )

@@ -1,0 +1,188 @@
+"""The durable pipeline: inbox (updates as received), outbox (replies), conversation state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.models import ConversationState, InboxUpdate, OutboxMessage
+from storage.queries.dialect import insert_for
+
+_IN = InboxUpdate.__table__  # type: ignore[attr-defined]
+_OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
+_ST = ConversationState.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUpdate:
+    id: int
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+
+
+async def store_updates(
+    conn: AsyncConnection, *, rows: Sequence[dict[str, Any]], now: datetime
+) -> list[StoredUpdate]:
+    """Insert updates, ignoring those already stored; returns only the new ones, in order.
+
+    Each row has channel, update_key, chat_id and payload. A redelivered update hits the
+    unique (channel, update_key) key and is dropped here: this is what makes handling once.
+    """
+    if not rows:
+        return []
+    new: list[StoredUpdate] = []
+    for row in rows:  # one statement per row keeps RETURNING simple on both databases
+        stmt = (
+            insert_for(conn, _IN)
+            .values(**row, status="pending", received_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+            .returning(_IN.c.id)
+        )
+        got = (await conn.execute(stmt)).scalar()
+        if got is not None:
+            new.append(StoredUpdate(int(got), row["channel"], row["chat_id"], row["payload"]))
+    return new
+
+
+async def pending_updates(
+    conn: AsyncConnection,
+    *,
+    channel: str | None = None,
+    chat_id: str | None = None,
+    up_to_id: int | None = None,
+) -> list[StoredUpdate]:
+    """Updates stored but not yet handled, oldest first."""
+    q = select(_IN.c.id, _IN.c.channel, _IN.c.chat_id, _IN.c.payload).where(
+        _IN.c.status == "pending"
+    )
+    if channel is not None:
+        q = q.where(_IN.c.channel == channel)
+    if chat_id is not None:
+        q = q.where(_IN.c.chat_id == chat_id)
+    if up_to_id is not None:
+        q = q.where(_IN.c.id <= up_to_id)
+    rows = await conn.execute(q.order_by(_IN.c.id))
+    return [StoredUpdate(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+async def claim_update(conn: AsyncConnection, *, inbox_id: int, now: datetime) -> bool:
+    """Mark an update handled, inside the handling transaction; False if it already was."""
+    res = await conn.execute(
+        update(_IN)
+        .where(_IN.c.id == inbox_id, _IN.c.status == "pending")
+        .values(status="done", handled_at=now, attempts=_IN.c.attempts + 1)
+    )
+    return res.rowcount == 1
+
+
+async def fail_update(conn: AsyncConnection, *, inbox_id: int, now: datetime, error: str) -> None:
+    """Set an update aside after its handler failed, so that it is not retried forever."""
+    await conn.execute(
+        update(_IN)
+        .where(_IN.c.id == inbox_id)
+        .values(status="failed", handled_at=now, error=error[:2000], attempts=_IN.c.attempts + 1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+
+
+async def enqueue_replies(
+    conn: AsyncConnection,
+    *,
+    channel: str,
+    chat_id: str,
+    payloads: Sequence[dict[str, Any]],
+    inbox_id: int | None,
+    now: datetime,
+) -> list[OutboxRow]:
+    """Replies to deliver after the transaction commits."""
+    out: list[OutboxRow] = []
+    for payload in payloads:
+        new_id = (
+            await conn.execute(
+                insert(_OUT)
+                .values(
+                    channel=channel,
+                    chat_id=chat_id,
+                    payload=payload,
+                    inbox_id=inbox_id,
+                    created_at=now,
+                )
+                .returning(_OUT.c.id)
+            )
+        ).scalar_one()
+        out.append(OutboxRow(int(new_id), channel, chat_id, payload))
+    return out
+
+
+async def pending_outbox(conn: AsyncConnection, *, limit: int = 1000) -> list[OutboxRow]:
+    rows = await conn.execute(
+        select(_OUT.c.id, _OUT.c.channel, _OUT.c.chat_id, _OUT.c.payload)
+        .where(_OUT.c.status == "pending")
+        .order_by(_OUT.c.id)
+        .limit(limit)
+    )
+    return [OutboxRow(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+async def mark_outbox(
+    conn: AsyncConnection,
+    *,
+    ids: Sequence[int],
+    status: str,
+    now: datetime,
+    error: str | None = None,
+) -> None:
+    """Record the fate of delivered (or undeliverable) replies."""
+    if not ids:
+        return
+    await conn.execute(
+        update(_OUT)
+        .where(_OUT.c.id == bindparam("oid"))
+        .values(status=status, sent_at=now, error=error, attempts=_OUT.c.attempts + 1),
+        [{"oid": i} for i in ids],
+    )
+
+
+async def load_state(
+    conn: AsyncConnection, *, channel: str, chat_id: str
+) -> tuple[str, dict[str, Any]]:
+    row = (
+        await conn.execute(
+            select(_ST.c.state, _ST.c.data).where(
+                and_(_ST.c.channel == channel, _ST.c.chat_id == chat_id)
+            )
+        )
+    ).first()
+    return (row[0], dict(row[1])) if row else ("", {})
+
+
+async def save_state(
+    conn: AsyncConnection,
+    *,
+    channel: str,
+    chat_id: str,
+    state: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    stmt = insert_for(conn, _ST).values(
+        channel=channel, chat_id=chat_id, state=state, data=data, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["channel", "chat_id"],
+        set_={"state": state, "data": data, "updated_at": now},
+    )
+    await conn.execute(stmt)
