@@ -9,13 +9,16 @@ from pathlib import Path
 from bot.settings import Settings
 
 ROLES = ("focal", "deputy", "head", "admin")
+DESCRIPTION = (
+    "Trợ lý phong trào thi đua “Đẩy mạnh cải cách hành chính” trên Telegram và Zalo. "
+    "Without a command: run the bot if a token is configured, else open the terminal demo."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Trợ lý phong trào thi đua “Đẩy mạnh cải cách hành chính” "
-        "trên Telegram và Zalo. Without a command: run the bot if a token is configured, else open the terminal demo.",
+        description=DESCRIPTION,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="start the configured channels (Telegram, Zalo) and the scheduler")

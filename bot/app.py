@@ -80,7 +80,7 @@ class App:
         return [(c.name, c.description) for c in self.router.commands.values() if c.in_menu]
 
     async def start_telegram(self) -> None:
-        from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_bot
+        from bot.channels.telegram import TelegramChannel, make_bot
 
         s = self.settings
         bot = make_bot(s.secret("telegram_bot_token"), s.telegram_api_base)
@@ -89,10 +89,22 @@ class App:
         await channel.prepare()
         self.services.bot_username = channel.username
         await channel.set_commands(self.menu_commands())
-        if s.webhook_base_url:
-            await channel.set_webhook(
-                s.webhook_base_url.rstrip("/") + WEBHOOK_PATH, s.secret("webhook_secret")
-            )
+
+    async def start_zalo(self) -> None:
+        from bot.channels.zalo import ZaloChannel
+        from bot.channels.zalo_api import ZaloBotAPI
+
+        s = self.settings
+        api = ZaloBotAPI(s.secret("zalo_bot_token"), base_url=s.zalo_api_base)
+        channel = ZaloChannel(api, self.pipeline.receive)
+        self.add_channel(channel)
+        await channel.prepare()
+
+    async def _register_webhooks(self) -> None:
+        base = (self.settings.webhook_base_url or "").rstrip("/")
+        for ch in self.channels.values():
+            if hasattr(ch, "set_webhook"):
+                await ch.set_webhook(base + ch.webhook_path, self.settings.secret("webhook_secret"))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve every configured channel until `stop` is set."""
@@ -101,9 +113,12 @@ class App:
         await self.pipeline.recover()
         if self.settings.telegram_bot_token:
             await self.start_telegram()
+        if self.settings.zalo_bot_token:
+            await self.start_zalo()
         webhook_runner = None
         if self.settings.webhook_base_url:
             webhook_runner = await self._start_webhook_server()
+            await self._register_webhooks()
         else:
             for ch in self.channels.values():
                 if hasattr(ch, "poll"):
@@ -134,15 +149,14 @@ class App:
                 await webhook_runner.cleanup()
 
     async def _start_webhook_server(self) -> Any:
+        """One HTTP server for every channel's webhook; each checks the secret itself."""
         from aiohttp import web
-
-        from bot.channels.telegram import WEBHOOK_PATH
 
         s = self.settings
         app = web.Application(client_max_size=1 << 20)
-        tg = self.channels.get("telegram")
-        if tg is not None:
-            app.router.add_post(WEBHOOK_PATH, tg.webhook_handler(s.secret("webhook_secret")))
+        for ch in self.channels.values():
+            if hasattr(ch, "webhook_handler"):
+                app.router.add_post(ch.webhook_path, ch.webhook_handler(s.secret("webhook_secret")))
         host, _, port = s.webhook_listen.rpartition(":")
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

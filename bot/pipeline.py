@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.base import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
@@ -26,11 +26,13 @@ from bot.state import ChatKey, StateStore
 from handlers import texts
 from storage.db import Database
 from storage.queries import pipeline as q
-from storage.queries.people import find_identity, set_identity_active
+from storage.queries.people import find_identity, set_identity_active, touch_identity
 
 log = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 5
+# How fresh "last seen" must be; coarse, so that most updates write nothing extra.
+SEEN_RESOLUTION = timedelta(hours=1)
 
 
 class Pipeline:
@@ -123,6 +125,10 @@ class Pipeline:
                 who = await find_identity(
                     conn, channel=incoming.channel, external_id=incoming.user_id
                 )
+                if who is not None and now - who.last_seen_at > SEEN_RESOLUTION:
+                    await touch_identity(
+                        conn, channel=incoming.channel, external_id=incoming.user_id, now=now
+                    )
                 ctx = Ctx(
                     msg=incoming, conn=conn, services=self.services, who=who, state=state, data=data
                 )
@@ -187,12 +193,15 @@ class Pipeline:
             return None
         reply = Reply.from_json(row.payload)
         delay = 0.5
+        skip = 0  # pieces of a long reply already delivered
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
             try:
-                await channel.send(row.chat_id, reply)
+                await channel.send(row.chat_id, reply, skip=skip)
             except RetryAfter as exc:
+                skip = exc.pieces_sent
                 await asyncio.sleep(min(exc.retry_after, 60))
             except Transient as exc:
+                skip = exc.pieces_sent
                 log.warning("outbox %s attempt %s: %s", row.id, attempt, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)

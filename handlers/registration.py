@@ -1,52 +1,51 @@
-"""Registration: `/start CODE`, the deep link, or `/start` and then the code.
+"""Registration: `/start CODE`, the deep link, or `/start` and then the code; and `/lienket`.
 
 Wrong codes are counted per chat: after a few the chat must wait between tries, after more
 it is refused for a while. A code is consumed atomically, so two people racing for one code
-cannot both get it.
+cannot both get it. A link code (from `/lienket`) adds a second messenger account to a person
+who is already registered: the same person, the same unit, reachable on both.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.conversation import Ctx, Router
 from bot.messages import Kind
 from handlers import texts
 from handlers.common import commands_text
 from storage.queries import audit, invites
-from storage.queries.invites import Redeem, Throttle
-from storage.queries.people import create_person, find_identity
+from storage.queries.invites import InviteInfo, Redeem, Throttle
+from storage.queries.people import add_identity, create_person, find_identity
 
 router = Router()
 
 AWAIT_CODE = "reg.await_code"
 FAILURE_WINDOW = timedelta(hours=1)
 SLOW_DOWN_SECONDS = 30
+LINK_CODE_TTL = timedelta(minutes=30)
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _fmt_time(ctx: Ctx, when: datetime) -> str:
-    from zoneinfo import ZoneInfo
+def _fmt_time(when: datetime) -> str:
+    return when.astimezone(LOCAL_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
-    local = when.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    return local.strftime("%H:%M ngày %d/%m/%Y")
+
+def _role(role: str) -> str:
+    return texts.ROLE_LABELS.get(role, role)
 
 
 @router.command("start", "batdau", description=texts.CMD_START, registered_only=False)
 async def start(ctx: Ctx) -> None:
     if ctx.who is not None:
         ctx.clear()
-        if ctx.args and invites.looks_like_code(ctx.args):
-            ctx.reply(
-                texts.ALREADY_REGISTERED_OTHER_CODE.format(
-                    role=texts.ROLE_LABELS[ctx.who.role], unit=ctx.who.unit_name
-                )
-            )
-        else:
-            ctx.reply(
-                texts.ALREADY_REGISTERED.format(
-                    role=texts.ROLE_LABELS[ctx.who.role], unit=ctx.who.unit_name
-                )
-            )
+        template = (
+            texts.ALREADY_REGISTERED_OTHER_CODE
+            if ctx.args and invites.looks_like_code(ctx.args)
+            else texts.ALREADY_REGISTERED
+        )
+        ctx.reply(template.format(role=_role(ctx.who.role), unit=ctx.who.unit_name))
         return
     if not ctx.args:
         ctx.goto(AWAIT_CODE)
@@ -63,8 +62,31 @@ async def await_code(ctx: Ctx) -> None:
     await _try_code(ctx, ctx.text)
 
 
+@router.command("lienket", description=texts.CMD_LINK)
+async def link(ctx: Ctx) -> None:
+    who = ctx.who
+    if who is None:  # the router lets only registered people in
+        return
+    code = await invites.create_link_code(
+        ctx.conn,
+        person_id=who.person_id,
+        unit_id=who.unit_id,
+        role=who.role,
+        now=ctx.now(),
+        ttl=LINK_CODE_TTL,
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"{ctx.msg.channel}:{ctx.msg.user_id}",
+        action="link_code",
+        entity="person",
+        entity_id=who.person_id,
+    )
+    ctx.reply(texts.LINK_CODE.format(code=code, minutes=int(LINK_CODE_TTL.total_seconds() // 60)))
+
+
 async def _try_code(ctx: Ctx, typed: str) -> None:
-    msg, now, settings = ctx.msg, ctx.now(), ctx.services.settings
+    msg, now = ctx.msg, ctx.now()
     throttle = await invites.get_throttle(ctx.conn, channel=msg.channel, chat_id=msg.chat_id)
     if (
         throttle
@@ -74,58 +96,93 @@ async def _try_code(ctx: Ctx, typed: str) -> None:
         throttle = None  # an old streak of mistakes is forgiven
     if throttle and throttle.blocked_until and throttle.blocked_until > now:
         ctx.goto(AWAIT_CODE)
-        if throttle.failures >= settings.invite_attempts_before_lockout:
-            ctx.reply(texts.CODE_LOCKED.format(until=_fmt_time(ctx, throttle.blocked_until)))
+        if throttle.failures >= ctx.services.settings.invite_attempts_before_lockout:
+            ctx.reply(texts.CODE_LOCKED.format(until=_fmt_time(throttle.blocked_until)))
         else:
             wait = int((throttle.blocked_until - now).total_seconds()) + 1
             ctx.reply(texts.CODE_SLOW_DOWN.format(seconds=wait))
         return
 
-    if not invites.looks_like_code(typed):
-        outcome, info = Redeem.UNKNOWN, None
-        malformed = True
-    else:
-        outcome, info = await invites.check_code(ctx.conn, code=typed, now=now)
-        malformed = False
-
-    if (
-        outcome is Redeem.OK
-        and info is not None
-        and not await invites.consume(ctx.conn, invite_id=info.invite_id, now=now)
-    ):
-        outcome = Redeem.USED  # someone else redeemed it a moment ago
+    malformed = not invites.looks_like_code(typed)
+    outcome, info = (
+        (Redeem.UNKNOWN, None)
+        if malformed
+        else await invites.check_code(ctx.conn, code=typed, now=now)
+    )
     if outcome is Redeem.OK and info is not None:
-        person_id = await create_person(
-            ctx.conn,
-            full_name=msg.display_name,
-            unit_id=info.unit_id,
-            role=info.role,
-            channel=msg.channel,
-            external_id=msg.user_id,
-            chat_id=msg.chat_id,
-        )
-        await invites.set_used_by(ctx.conn, invite_id=info.invite_id, person_id=person_id)
-        await invites.clear_throttle(ctx.conn, channel=msg.channel, chat_id=msg.chat_id)
-        await audit.record(
-            ctx.conn,
-            actor=f"{msg.channel}:{msg.user_id}",
-            action="register",
-            entity="person",
-            entity_id=person_id,
-            new={"unit_id": info.unit_id, "role": info.role, "channel": msg.channel},
-        )
-        ctx.clear()
-        ctx.who = await find_identity(ctx.conn, channel=msg.channel, external_id=msg.user_id)
-        ctx.reply(
-            texts.WELCOME.format(
-                name=f" {msg.display_name}" if msg.display_name else "",
-                role=texts.ROLE_LABELS[info.role],
-                unit=info.unit_name,
-                commands=commands_text(ctx),
-            )
-        )
-        return
+        if not await invites.consume(ctx.conn, invite_id=info.invite_id, now=now):
+            outcome = Redeem.USED  # someone else redeemed it a moment ago
+        elif info.link_person_id is not None:
+            await _link_account(ctx, info, info.link_person_id)
+            return
+        else:
+            await _register(ctx, info)
+            return
+    await _refuse(ctx, outcome, malformed=malformed, throttle=throttle)
 
+
+async def _register(ctx: Ctx, info: InviteInfo) -> None:
+    msg = ctx.msg
+    person_id = await create_person(
+        ctx.conn,
+        full_name=msg.display_name,
+        unit_id=info.unit_id,
+        role=info.role,
+        channel=msg.channel,
+        external_id=msg.user_id,
+        chat_id=msg.chat_id,
+    )
+    await _finish(ctx, info, person_id, action="register")
+    ctx.reply(
+        texts.WELCOME.format(
+            name=f" {msg.display_name}" if msg.display_name else "",
+            role=_role(info.role),
+            unit=info.unit_name,
+            commands=commands_text(ctx),
+        )
+    )
+
+
+async def _link_account(ctx: Ctx, info: InviteInfo, person_id: int) -> None:
+    msg = ctx.msg
+    await add_identity(
+        ctx.conn,
+        person_id=person_id,
+        channel=msg.channel,
+        external_id=msg.user_id,
+        chat_id=msg.chat_id,
+        display_name=msg.display_name,
+    )
+    await _finish(ctx, info, person_id, action="link")
+    who = ctx.who
+    ctx.reply(
+        texts.LINKED.format(
+            channel=texts.CHANNEL_LABELS.get(msg.channel, msg.channel),
+            name=who.full_name if who else msg.display_name,
+            role=_role(info.role),
+            unit=info.unit_name,
+        )
+    )
+
+
+async def _finish(ctx: Ctx, info: InviteInfo, person_id: int, *, action: str) -> None:
+    msg = ctx.msg
+    await invites.set_used_by(ctx.conn, invite_id=info.invite_id, person_id=person_id)
+    await invites.clear_throttle(ctx.conn, channel=msg.channel, chat_id=msg.chat_id)
+    await audit.record(
+        ctx.conn,
+        actor=f"{msg.channel}:{msg.user_id}",
+        action=action,
+        entity="person",
+        entity_id=person_id,
+        new={"unit_id": info.unit_id, "role": info.role, "channel": msg.channel},
+    )
+    ctx.clear()
+    ctx.who = await find_identity(ctx.conn, channel=msg.channel, external_id=msg.user_id)
+
+
+async def _refuse(ctx: Ctx, outcome: Redeem, *, malformed: bool, throttle: Throttle | None) -> None:
+    msg, now, settings = ctx.msg, ctx.now(), ctx.services.settings
     failures = (throttle.failures if throttle else 0) + 1
     window = throttle.window_started if throttle else now
     blocked_until = None
@@ -147,7 +204,7 @@ async def _try_code(ctx: Ctx, typed: str) -> None:
     }[outcome]
     ctx.goto(AWAIT_CODE)
     if blocked_until is not None and failures >= settings.invite_attempts_before_lockout:
-        ctx.reply(reason + "\n\n" + texts.CODE_LOCKED.format(until=_fmt_time(ctx, blocked_until)))
+        ctx.reply(reason + "\n\n" + texts.CODE_LOCKED.format(until=_fmt_time(blocked_until)))
     elif blocked_until is not None:
         ctx.reply(reason + "\n\n" + texts.CODE_SLOW_DOWN.format(seconds=SLOW_DOWN_SECONDS))
     else:

@@ -62,6 +62,18 @@ WELCOME = (
     "Anh/Chị có thể:\n{commands}"
 )
 
+LINK_CODE = (
+    "Mã liên kết của Anh/Chị: {code}\n\n"
+    "Để dùng bot trên ứng dụng còn lại (Zalo hoặc Telegram), vui lòng mở bot trên ứng dụng đó "
+    "và gửi: /start {code}\n"
+    "Mã chỉ dùng được một lần và hết hạn sau {minutes} phút."
+)
+LINKED = (
+    "Đã liên kết tài khoản {channel} với hồ sơ của Anh/Chị {name} ({role} của {unit}). "
+    "Từ nay Anh/Chị có thể làm việc với bot trên cả hai ứng dụng; nhắc việc sẽ gửi đến ứng "
+    "dụng Anh/Chị dùng gần nhất."
+)
+
 # -- help, menu, cancel ---------------------------------------------------------------------
 
 HELP_REGISTERED = (
@@ -95,6 +107,7 @@ CMD_START = "Bắt đầu, đăng ký bằng mã"
 CMD_HELP = "Hướng dẫn và vai trò của tôi"
 CMD_CANCEL = "Dừng thao tác đang làm"
 CMD_MENU = "Danh sách việc có thể làm"
+CMD_LINK = "Liên kết thêm tài khoản Zalo hoặc Telegram"
 
 
 def commands_list(items: list[tuple[str, str]]) -> str:

@@ -118,10 +118,16 @@ class ChatIdentity(SQLModel, table=True):
     display_name: str = Field(default="", sa_type=Text)
     active: bool = True
     created_at: datetime = _ts()
+    # When the person last wrote from this account: reminders go where they are active.
+    last_seen_at: datetime = _ts()
 
 
 class InviteCode(SQLModel, table=True):
-    """A one-time registration code; only its hash is kept, the code is shown once."""
+    """A one-time code; only its hash is kept, the code is shown once.
+
+    A registration code binds a new person to a unit and role; a link code (`link_person_id`
+    set) adds another messenger account to a person already registered.
+    """
 
     __tablename__ = "invite_code"
     id: int | None = Field(default=None, primary_key=True)
@@ -133,6 +139,7 @@ class InviteCode(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_by: str = Field(default="", max_length=128)
+    link_person_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class InviteThrottle(SQLModel, table=True):

@@ -10,7 +10,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,21 +109,22 @@ def any_db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    import redis.asyncio as aioredis
+def redis_url() -> Iterator[str]:
+    """A Redis database emptied before and after the test."""
+    import redis
 
-    client = aioredis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
     try:
-        await client.ping()
+        client.ping()
     except Exception as exc:
-        await client.aclose()
+        client.close()
         _unavailable("Redis at " + REDIS_URL, type(exc).__name__)
-    await client.flushdb()
+    client.flushdb()
     try:
         yield REDIS_URL
     finally:
-        await client.flushdb()
-        await client.aclose()
+        client.flushdb()
+        client.close()
 
 
 def make_settings(db_url: str, **overrides: object) -> Settings:

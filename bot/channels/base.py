@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from bot.messages import Reply
 
 
 class DeliveryError(Exception):
-    """A reply could not be delivered."""
+    """A reply could not be delivered; `pieces_sent` of its pieces had gone out before."""
+
+    pieces_sent: int = 0
 
 
 class RetryAfter(DeliveryError):
@@ -37,6 +40,19 @@ class Channel(Protocol):
     name: str
     text_limit: int
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Deliver one reply (split and rendered as the messenger needs)."""
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
+        """Deliver one reply (split and rendered as the messenger needs), from piece `skip` on."""
         ...
+
+
+async def send_pieces(
+    pieces: Sequence[str], send_one: Callable[[int, str], Awaitable[None]], *, skip: int = 0
+) -> None:
+    """Send pieces in order from `skip`; a failure records how many had gone, so that a retry
+    resumes there instead of sending the first pieces twice."""
+    for i in range(skip, len(pieces)):
+        try:
+            await send_one(i, pieces[i])
+        except DeliveryError as exc:
+            exc.pieces_sent = i
+            raise

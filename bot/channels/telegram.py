@@ -8,12 +8,12 @@ after the pipeline has committed it.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable
+from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable, send_pieces
+from bot.channels.webhook import guarded_body
 from bot.messages import FileRef, Incoming, Kind, Reply
 from bot.render import split_text, with_numbered_options
 
@@ -28,6 +28,7 @@ NAME = "telegram"
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes, not characters
 WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 MAX_WEBHOOK_BODY = 1 << 20
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -118,6 +119,7 @@ class TelegramChannel:
 
     name = NAME
     text_limit = TEXT_LIMIT
+    webhook_path = WEBHOOK_PATH
 
     def __init__(self, bot: Bot, receive: Receiver, *, poll_timeout: int = 25) -> None:
         self.bot = bot
@@ -125,7 +127,16 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.username = ""
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
+        pieces = split_text(with_numbered_options(reply), TEXT_LIMIT)
+
+        async def one(i: int, piece: str) -> None:
+            markup = keyboard(reply) if i == len(pieces) - 1 else None
+            await self._send_message(int(chat_id), piece, markup)
+
+        await send_pieces(pieces, one, skip=skip)
+
+    async def _send_message(self, chat_id: int, text: str, markup: Any) -> None:
         from aiogram.exceptions import (
             TelegramBadRequest,
             TelegramForbiddenError,
@@ -135,21 +146,18 @@ class TelegramChannel:
             TelegramServerError,
         )
 
-        pieces = split_text(with_numbered_options(reply), TEXT_LIMIT)
-        for i, piece in enumerate(pieces):
-            markup = keyboard(reply) if i == len(pieces) - 1 else None
-            try:
-                await self.bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
-            except TelegramRetryAfter as exc:
-                raise RetryAfter(exc.retry_after) from exc
-            except TelegramForbiddenError as exc:
+        try:
+            await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        except TelegramRetryAfter as exc:
+            raise RetryAfter(exc.retry_after) from exc
+        except TelegramForbiddenError as exc:
+            raise Unreachable(str(exc)) from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in str(exc).lower():
                 raise Unreachable(str(exc)) from exc
-            except TelegramBadRequest as exc:
-                if "chat not found" in str(exc).lower():
-                    raise Unreachable(str(exc)) from exc
-                raise Rejected(str(exc)) from exc
-            except (TelegramServerError, TelegramNetworkError, TelegramNotFound) as exc:
-                raise Transient(str(exc)) from exc
+            raise Rejected(str(exc)) from exc
+        except (TelegramServerError, TelegramNetworkError, TelegramNotFound) as exc:
+            raise Transient(str(exc)) from exc
 
     async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
         """The command menu, in Vietnamese."""
@@ -213,19 +221,20 @@ class TelegramChannel:
         expected = secret.encode()
 
         async def handle(request: web.Request) -> web.Response:
-            given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-            if not hmac.compare_digest(given, expected):
-                return web.Response(status=401)
-            if (request.content_length or 0) > MAX_WEBHOOK_BODY:
-                return web.Response(status=413)
+            body = await guarded_body(
+                request, header=SECRET_HEADER, secret=expected, limit=MAX_WEBHOOK_BODY
+            )
+            if isinstance(body, int):
+                return web.Response(status=body)
             try:
-                body = await request.content.read(MAX_WEBHOOK_BODY + 1)
-                if len(body) > MAX_WEBHOOK_BODY:
-                    return web.Response(status=413)
                 update = Update.model_validate_json(body)
-            except Exception:
+            except ValueError:  # pydantic's ValidationError is a ValueError
                 return web.Response(status=400)
-            await self._accept([update])
+            try:
+                await self._accept([update])
+            except Exception:
+                log.exception("storing Telegram update %s failed", update.update_id)
+                return web.Response(status=500)  # Telegram delivers it again
             return web.Response(status=200)
 
         return handle

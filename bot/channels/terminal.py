@@ -30,9 +30,9 @@ class TerminalChannel:
         self.text_limit = LIMITS.get(look, 4096)
         self.write = write or (lambda s: print(s, flush=True))
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
         pieces = split_text(with_numbered_options(reply), self.text_limit)
-        for piece in pieces:
+        for piece in pieces[skip:]:
             self.write("\n🤖 " + piece.replace("\n", "\n   "))
         if reply.choices and self.look == "telegram":
             self.write("   " + "  ".join(f"[{c.label}]" for c in reply.choices))

@@ -72,6 +72,31 @@ async def create_codes(
     return codes
 
 
+async def create_link_code(
+    conn: AsyncConnection,
+    *,
+    person_id: int,
+    unit_id: int,
+    role: str,
+    now: datetime,
+    ttl: timedelta,
+) -> str:
+    """A code that adds another messenger account to this person."""
+    code = new_code()
+    await conn.execute(
+        insert(_I).values(
+            code_hash=code_hash(code),
+            unit_id=unit_id,
+            role=role,
+            created_at=now,
+            expires_at=now + ttl,
+            created_by=f"person:{person_id}",
+            link_person_id=person_id,
+        )
+    )
+    return code
+
+
 class Redeem(StrEnum):
     OK = "ok"
     UNKNOWN = "unknown"
@@ -86,6 +111,7 @@ class InviteInfo:
     unit_id: int
     unit_name: str
     role: str
+    link_person_id: int | None = None
 
 
 async def check_code(
@@ -103,6 +129,7 @@ async def check_code(
                 _I.c.expires_at,
                 _U.c.retired,
                 _U.c.active_to,
+                _I.c.link_person_id,
             )
             .select_from(_I.join(_U, _U.c.id == _I.c.unit_id))
             .where(_I.c.code_hash == code_hash(code))
@@ -110,7 +137,7 @@ async def check_code(
     ).first()
     if row is None:
         return Redeem.UNKNOWN, None
-    info = InviteInfo(row[0], row[1], row[2], row[3])
+    info = InviteInfo(row[0], row[1], row[2], row[3], row[8])
     if row[4] is not None:
         return Redeem.USED, info
     if row[5] <= now:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,6 +29,7 @@ class Identity:
     role: str
     channel: str
     chat_id: str
+    last_seen_at: datetime
 
 
 async def find_identity(
@@ -45,6 +47,7 @@ async def find_identity(
             _M.c.role,
             _C.c.channel,
             _C.c.chat_id,
+            _C.c.last_seen_at,
         )
         .select_from(
             _C.join(_P, _P.c.id == _C.c.person_id)
@@ -56,7 +59,7 @@ async def find_identity(
         .limit(1)
     )
     row = (await conn.execute(q)).first()
-    return Identity(*row) if row else None
+    return Identity(*tuple(row)) if row else None
 
 
 async def create_person(
@@ -92,4 +95,36 @@ async def set_identity_active(
     """Mark a messenger account reachable or not (e.g. the person blocked the bot)."""
     await conn.execute(
         update(_C).where(_C.c.channel == channel, _C.c.chat_id == chat_id).values(active=active)
+    )
+
+
+async def add_identity(
+    conn: AsyncConnection,
+    *,
+    person_id: int,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    display_name: str,
+) -> None:
+    """Another messenger account for a person already registered."""
+    await conn.execute(
+        insert(_C).values(
+            person_id=person_id,
+            channel=channel,
+            external_id=external_id,
+            chat_id=chat_id,
+            display_name=display_name,
+        )
+    )
+
+
+async def touch_identity(
+    conn: AsyncConnection, *, channel: str, external_id: str, now: datetime
+) -> None:
+    """Remember that the person is active on this account (reminders follow them)."""
+    await conn.execute(
+        update(_C)
+        .where(_C.c.channel == channel, _C.c.external_id == external_id)
+        .values(last_seen_at=now, active=True)
     )

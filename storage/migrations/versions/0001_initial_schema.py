@@ -2,14 +2,14 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 00:38:03.661805
+Create Date: 2026-11-27 00:48:23.814198
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
-
 import storage.types
+
 
 revision = "0001"
 down_revision = None
@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("display_name", sa.Text(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
@@ -215,6 +216,11 @@ def upgrade() -> None:
         sa.Column("used_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("used_by_person_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("link_person_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["link_person_id"],
+            ["person.id"],
+        ),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["unit.id"],
