@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.channels.base import Channel
 from bot.conversation import Router, Services
+from bot.files import FileStore
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.state import DatabaseStateStore, RedisStateStore, StateStore
@@ -54,14 +55,32 @@ class App:
         else:
             async with db.read() as conn:
                 campaign_id = await active_campaign_id(conn)
+        campaign = None
+        if campaign_id:
+            from bot.campaign import Campaign as CampaignDef
+            from storage.campaign_sync import load_definition
+
+            async with db.read() as conn:
+                definition = await load_definition(conn, campaign_id=campaign_id)
+            campaign = CampaignDef.model_validate(definition) if definition else None
         router = build_router()
         services = Services(
-            settings=settings, campaign_id=campaign_id or "", clock=clock, router=router
+            settings=settings,
+            campaign_id=campaign_id or "",
+            clock=clock,
+            router=router,
+            campaign=campaign,
         )
         store: StateStore = (
             RedisStateStore(settings.redis_url) if settings.redis_url else DatabaseStateStore()
         )
-        pipeline = Pipeline(db=db, router=router, services=services, state_store=store)
+        pipeline = Pipeline(
+            db=db,
+            router=router,
+            services=services,
+            state_store=store,
+            files=FileStore(settings.data_dir),
+        )
         return cls(
             settings=settings,
             db=db,
@@ -110,11 +129,12 @@ class App:
         """Serve every configured channel until `stop` is set."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-        await self.pipeline.recover()
         if self.settings.telegram_bot_token:
             await self.start_telegram()
         if self.settings.zalo_bot_token:
             await self.start_zalo()
+        # Only now can queued replies go out: recovering needs the channels in place.
+        await self.pipeline.recover()
         webhook_runner = None
         if self.settings.webhook_base_url:
             webhook_runner = await self._start_webhook_server()
@@ -135,6 +155,16 @@ class App:
             max_instances=1,
             misfire_grace_time=OUTBOX_SWEEP_SECONDS,
         )
+        if self.pipeline.files is not None:
+            scheduler.add_job(
+                self.pipeline.files.sweep_staging,
+                "interval",
+                hours=6,
+                id="staging-sweep",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+            )
         scheduler.start()
         self.ready.set()
         log.info("bot running: channels=%s", ",".join(self.channels) or "none")

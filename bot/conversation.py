@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.messages import Choice, Incoming, Kind, Reply
+from bot.messages import Attachment, Choice, Incoming, Kind, Reply
 from bot.settings import Settings
 from bot.vntext import fold
 from storage.queries.people import Identity
 
+if TYPE_CHECKING:
+    from bot.campaign import Campaign as CampaignDef
+
 Handler = Callable[["Ctx"], Awaitable[None]]
 
 OFFERED = "_offered"  # state data key: the values of the choices last shown, for "1", "2"…
+FORM = "form"  # the state (and data key) of a form being filled in
+DRAFTS = "drafts"  # data key: half-filled forms, by draft key, kept across /huy and restarts
 
 
 @dataclass
@@ -33,6 +38,13 @@ class Services:
     clock: Callable[[], datetime]
     router: Router | None = None
     bot_username: str = ""
+    campaign: CampaignDef | None = None
+
+    def definition(self) -> CampaignDef:
+        """The campaign being run (loaded at start-up)."""
+        if self.campaign is None:
+            raise RuntimeError("no campaign loaded")
+        return self.campaign
 
 
 @dataclass
@@ -46,15 +58,26 @@ class Ctx:
     state: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     replies: list[Reply] = field(default_factory=list)
+    notices: list[tuple[str, str, Reply]] = field(default_factory=list)  # to other chats
     text: str = ""  # the message text, or the chosen option's value
     args: str = ""  # what follows a command
 
-    def reply(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
-        self.replies.append(Reply(text=text, choices=tuple(choices)))
+    def reply(
+        self,
+        text: str,
+        choices: list[Choice] | tuple[Choice, ...] = (),
+        *,
+        attachment: Attachment | None = None,
+    ) -> None:
+        self.replies.append(Reply(text=text, choices=tuple(choices), attachment=attachment))
         if choices:
             self.data[OFFERED] = [[c.label, c.value] for c in choices]
         else:
             self.data.pop(OFFERED, None)
+
+    def notify(self, channel: str, chat_id: str, text: str) -> None:
+        """A message to another person's chat, committed with this update, sent after it."""
+        self.notices.append((channel, chat_id, Reply(text=text)))
 
     def goto(self, state: str, **data: Any) -> None:
         """Move to `state`, keeping the data gathered so far and adding `data`."""
@@ -62,9 +85,13 @@ class Ctx:
         self.data.update(data)
 
     def clear(self) -> None:
-        """Leave any conversation."""
+        """Leave any conversation; a half-filled form is parked in `drafts`, never dropped."""
+        drafts = dict(self.data.get(DRAFTS) or {})
+        form = self.data.get(FORM)
+        if self.state == FORM and isinstance(form, dict) and form.get("draft_key"):
+            drafts[str(form["draft_key"])] = form
         self.state = ""
-        self.data = {}
+        self.data = {DRAFTS: drafts} if drafts else {}
 
     def now(self) -> datetime:
         return self.services.clock()
@@ -173,7 +200,10 @@ class Router:
                 if handler is not None:
                     await handler(ctx)
                 return
+            was_form = ctx.state == FORM
             await cmd.handler(ctx)
+            if was_form and ctx.state != FORM:
+                _park_form(ctx)  # another conversation began: keep the form as a draft
             return
         if ctx.state and ctx.state in self.states:
             await self.states[ctx.state](ctx)
@@ -182,6 +212,14 @@ class Router:
             ctx.clear()
         if self.fallback is not None:
             await self.fallback(ctx)
+
+
+def _park_form(ctx: Ctx) -> None:
+    form = ctx.data.pop(FORM, None)
+    if isinstance(form, dict) and form.get("draft_key"):
+        drafts = dict(ctx.data.get(DRAFTS) or {})
+        drafts.setdefault(str(form["draft_key"]), form)
+        ctx.data[DRAFTS] = drafts
 
 
 CANCEL_WORDS = frozenset({"huy", "/huy", "/cancel", "cancel", "thoat"})

@@ -32,6 +32,9 @@ class FileRef:
     mime_type: str | None = None
     size: int | None = None
     url: str | None = None
+    # Set by the pipeline once the file is downloaded to the staging area (or could not be).
+    local_path: str | None = None
+    error: str | None = None  # "too_big" | "unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,19 @@ class Incoming:
         return (self.channel, self.chat_id)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out rather than dataclasses.asdict: this runs for every update.
+        return {
+            "channel": self.channel,
+            "update_key": self.update_key,
+            "chat_id": self.chat_id,
+            "user_id": self.user_id,
+            "kind": self.kind.value,
+            "text": self.text,
+            "display_name": self.display_name,
+            "file": asdict(self.file) if self.file is not None else None,
+            "callback_id": self.callback_id,
+            "message_id": self.message_id,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Incoming:
@@ -75,15 +90,38 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to send with a reply (a chart, an export): a path on our disk, never user input."""
+
+    path: str
+    kind: str = "document"  # "photo" or "document"
+    file_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A message to send; choices become numbered lines everywhere and buttons where possible."""
+    """A message to send; choices become numbered lines everywhere and buttons where possible.
+
+    With an attachment, the text is its caption (channels that cannot send the file say so)."""
 
     text: str
     choices: tuple[Choice, ...] = field(default=())
+    attachment: Attachment | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "choices": [[c.label, c.value] for c in self.choices]}
+        data: dict[str, Any] = {
+            "text": self.text,
+            "choices": [[c.label, c.value] for c in self.choices],
+        }
+        if self.attachment is not None:
+            data["attachment"] = asdict(self.attachment)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
-        return cls(text=data["text"], choices=tuple(Choice(lbl, v) for lbl, v in data["choices"]))
+        att = data.get("attachment")
+        return cls(
+            text=data["text"],
+            choices=tuple(Choice(lbl, v) for lbl, v in data["choices"]),
+            attachment=Attachment(**att) if att else None,
+        )

@@ -16,11 +16,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels.base import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from bot.channels.base import (
+    Channel,
+    DeliveryError,
+    FileTooBig,
+    FileUnavailable,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+)
 from bot.conversation import Ctx, Router, Services
+from bot.files import MAX_UPLOAD_BYTES, FileStore
 from bot.messages import Incoming, Reply
 from bot.state import ChatKey, StateStore
 from handlers import texts
@@ -45,6 +56,7 @@ class Pipeline:
         state_store: StateStore,
         channels: dict[str, Channel] | None = None,
         clock: Callable[[], datetime] | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self.db = db
         self.router = router
@@ -52,11 +64,14 @@ class Pipeline:
         self.states = state_store
         self.channels: dict[str, Channel] = dict(channels or {})
         self.clock = clock or services.clock
+        self.files = files
         self._queues: dict[ChatKey, asyncio.Queue[tuple[int, Incoming]]] = {}
         self._workers: dict[ChatKey, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
         self._idle.set()
         self._in_flight_outbox: set[int] = set()
+        self._to_mark: list[int] = []
+        self._marker: asyncio.Task[None] | None = None
         self.handled = 0
 
     def add_channel(self, channel: Channel) -> None:
@@ -99,6 +114,7 @@ class Pipeline:
             while not queue.empty():
                 inbox_id, incoming = queue.get_nowait()
                 try:
+                    incoming = await self._stage_file(incoming)
                     async with self.states.chat_lock(key):
                         await self._handle(inbox_id, incoming)
                 except Exception:  # a worker must survive anything one update does
@@ -114,9 +130,30 @@ class Pipeline:
 
     # -- handling ---------------------------------------------------------------------------
 
+    async def _stage_file(self, incoming: Incoming) -> Incoming:
+        """Download a sent file before the handling transaction opens (no lock held meanwhile);
+        a file that cannot be had is marked, and the conversation explains it."""
+        ref = incoming.file
+        if ref is None or ref.local_path or ref.error or self.files is None:
+            return incoming
+        channel = self.channels.get(incoming.channel)
+        if channel is None or not hasattr(channel, "fetch_file"):
+            return incoming
+        try:
+            content = await channel.fetch_file(ref, max_bytes=MAX_UPLOAD_BYTES)
+        except FileTooBig:
+            ref = replace(ref, error="too_big")
+        except FileUnavailable:
+            ref = replace(ref, error="unavailable")
+        else:
+            path = await asyncio.to_thread(self.files.stage, content)
+            ref = replace(ref, local_path=str(path), size=len(content))
+        return replace(incoming, file=ref)
+
     async def _handle(self, inbox_id: int, incoming: Incoming) -> None:
         key = incoming.chat_key
         now = self.clock()
+        notices: list[q.OutboxRow] = []
         try:
             async with self.db.transaction() as conn:
                 if not await q.claim_update(conn, inbox_id=inbox_id, now=now):
@@ -142,6 +179,15 @@ class Pipeline:
                     inbox_id=inbox_id,
                     now=now,
                 )
+                for channel, chat_id, reply in ctx.notices:
+                    notices += await q.enqueue_replies(
+                        conn,
+                        channel=channel,
+                        chat_id=chat_id,
+                        payloads=[reply.to_json()],
+                        inbox_id=inbox_id,
+                        now=now,
+                    )
         except Exception as exc:
             log.exception("handler failed for update %s", inbox_id)
             async with self.db.transaction() as conn:
@@ -158,6 +204,8 @@ class Pipeline:
             await self.states.save_after_commit(key, ctx.state, ctx.data)
             self.handled += 1
         await self.deliver(out)
+        if notices:
+            await self.deliver_fanout(notices)
 
     # -- delivering -------------------------------------------------------------------------
 
@@ -182,8 +230,35 @@ class Pipeline:
                             conn, channel=row.channel, chat_id=row.chat_id, active=False
                         )
         if sent:
-            async with self.db.transaction() as conn:
-                await q.mark_outbox(conn, ids=sent, status="sent", now=self.clock())
+            self._mark_sent_soon(sent)
+
+    def _mark_sent_soon(self, ids: list[int]) -> None:
+        """Record deliveries in batches: one write for many replies instead of one each.
+        The ids stay "in flight" until written, so the outbox sweep never resends them."""
+        self._in_flight_outbox.update(ids)
+        self._to_mark.extend(ids)
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._flush_marks())
+
+    async def _flush_marks(self) -> None:
+        while self._to_mark:
+            await asyncio.sleep(0)  # let the replies of this tick join the batch
+            ids, self._to_mark = self._to_mark, []
+            try:
+                async with self.db.transaction() as conn:
+                    await q.mark_outbox(conn, ids=ids, status="sent", now=self.clock())
+            except Exception:  # they stay pending; the sweep would resend: log loudly
+                log.exception("could not mark %d replies as sent", len(ids))
+            finally:
+                self._in_flight_outbox.difference_update(ids)
+
+    async def deliver_fanout(self, rows: Sequence[q.OutboxRow]) -> None:
+        """Messages to many chats (notices, announcements): each chat in order, chats in
+        parallel."""
+        by_chat: dict[tuple[str, str], list[q.OutboxRow]] = {}
+        for r in rows:
+            by_chat.setdefault((r.channel, r.chat_id), []).append(r)
+        await asyncio.gather(*(self.deliver(rs) for rs in by_chat.values()))
 
     async def _send_one(self, row: q.OutboxRow) -> str | None:
         """`sent`, `unreachable`, `rejected`, or None to leave it pending for a later sweep."""
@@ -234,20 +309,21 @@ class Pipeline:
         """Deliver replies left pending (after a crash, or when the messenger was down)."""
         async with self.db.read() as conn:
             rows = [r for r in await q.pending_outbox(conn) if r.id not in self._in_flight_outbox]
-        by_chat: dict[tuple[str, str], list[q.OutboxRow]] = {}
-        for r in rows:
-            by_chat.setdefault((r.channel, r.chat_id), []).append(r)
-        await asyncio.gather(*(self.deliver(rs) for rs in by_chat.values()))
+        await self.deliver_fanout(rows)
         return len(rows)
 
     async def drain(self, wait_at_most: float | None = None) -> None:
         """Wait until every scheduled update has been handled."""
         await asyncio.wait_for(self._idle.wait(), wait_at_most)
+        if self._marker is not None:
+            await asyncio.wait_for(asyncio.shield(self._marker), wait_at_most)
 
     async def close(self) -> None:
         for task in list(self._workers.values()):
             task.cancel()
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        if self._marker is not None:  # record what was delivered before we go
+            await asyncio.gather(self._marker, return_exceptions=True)
 
     def status(self) -> dict[str, Any]:
         return {"handled": self.handled, "chats_busy": len(self._workers)}

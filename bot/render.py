@@ -13,6 +13,17 @@ def with_numbered_options(reply: Reply) -> str:
     return reply.text.rstrip() + "\n\n" + "\n".join(lines)
 
 
+def with_text_fallbacks(reply: Reply) -> str:
+    """The text for a channel that can send neither buttons nor files: numbered options, and a
+    note in place of the attachment."""
+    text = with_numbered_options(reply)
+    if reply.attachment is None:
+        return text
+    from handlers import texts
+
+    return text.rstrip() + "\n\n" + texts.ATTACHMENT_NOT_ON_CHANNEL
+
+
 def split_text(text: str, limit: int) -> list[str]:
     """Split `text` into pieces of at most `limit` characters.
 

@@ -34,18 +34,40 @@ class StateStore(Protocol):
 
 
 class DatabaseStateStore:
-    """State in the `conversation_state` table; one process, so no cross-process lock."""
+    """State in the `conversation_state` table; one process, so no cross-process lock.
+
+    This process is the only writer, so what it last committed is also kept in memory and
+    handed out from there (a read and a JSON decoding per update saved); the table is what
+    survives a restart. A failed update forgets the chat's entry, which is then read again."""
+
+    def __init__(self) -> None:
+        self._known: dict[ChatKey, tuple[str, dict[str, Any], str]] = {}  # state, data, JSON
+        self._pending: dict[ChatKey, tuple[str, dict[str, Any], str]] = {}
 
     async def load(self, conn: AsyncConnection, key: ChatKey) -> tuple[str, dict[str, Any]]:
-        return await q.load_state(conn, channel=key[0], chat_id=key[1])
+        known = self._known.pop(key, None)  # handlers mutate it: it is theirs until committed
+        if known is not None:
+            self._pending[key] = known
+            return known[0], known[1]
+        state, data = await q.load_state(conn, channel=key[0], chat_id=key[1])
+        self._pending[key] = (state, data, json.dumps(data, ensure_ascii=False))
+        return state, data
 
     async def save_in_transaction(
         self, conn: AsyncConnection, key: ChatKey, state: str, data: dict[str, Any], now: datetime
     ) -> None:
+        before = self._pending.pop(key, None)
+        doc = json.dumps(data, ensure_ascii=False)
+        self._pending[key] = (state, data, doc)
+        if before is not None and (before[0], before[2]) == (state, doc):
+            return  # nothing changed (help, menus): no write
         await q.save_state(conn, channel=key[0], chat_id=key[1], state=state, data=data, now=now)
 
     async def save_after_commit(self, key: ChatKey, state: str, data: dict[str, Any]) -> None:
-        return None
+        # Only once committed does memory follow; after a failure nothing is remembered.
+        committed = self._pending.pop(key, None)
+        if committed is not None:
+            self._known[key] = committed
 
     def chat_lock(self, key: ChatKey) -> AbstractAsyncContextManager[Any]:
         return nullcontext()

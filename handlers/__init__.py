@@ -7,9 +7,14 @@ from bot.conversation import Router
 
 def build_router() -> Router:
     """Every conversation's router, joined; order sets the order of the menu."""
-    from handlers import common, registration
+    from handlers import articles, common, documents, forms, initiatives, registration, report
 
     root = Router()
     root.include(registration.router)
+    root.include(report.router)
+    root.include(initiatives.router)
+    root.include(documents.router)
+    root.include(articles.router)
+    root.include(forms.router)
     root.include(common.router)
     return root

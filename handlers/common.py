@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import Ctx, Router
+from bot.conversation import FORM, Ctx, Router
 from bot.messages import Choice, Kind
 from handlers import texts
 
@@ -56,9 +56,12 @@ async def menu(ctx: Ctx) -> None:
 
 @router.command("huy", "cancel", description=texts.CMD_CANCEL, registered_only=False)
 async def cancel(ctx: Ctx) -> None:
-    had = bool(ctx.state)
+    had, parked = bool(ctx.state), ctx.state == FORM
     ctx.clear()
-    ctx.reply(texts.CANCELLED if had else texts.NOTHING_TO_CANCEL)
+    if parked:
+        ctx.reply(texts.CANCELLED_DRAFT_KEPT)
+    else:
+        ctx.reply(texts.CANCELLED if had else texts.NOTHING_TO_CANCEL)
 
 
 router.cancel = cancel

@@ -12,6 +12,11 @@ ROLE_LABELS = {
     "admin": "Cán bộ quản trị chiến dịch",
 }
 
+ATTACHMENT_NOT_ON_CHANNEL = (
+    "(Ứng dụng này chưa nhận được tệp đính kèm từ bot. Anh/Chị vui lòng xem tệp qua Telegram, "
+    "hoặc liên hệ Phòng Nội vụ để nhận bản in.)"
+)
+
 CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "terminal": "màn hình dòng lệnh"}
 
 INTERNAL_ERROR = (
@@ -93,6 +98,10 @@ FORBIDDEN = (
     "Lệnh này không dành cho vai trò {role}. Gõ /trogiup để xem các việc Anh/Chị có thể làm."
 )
 CANCELLED = "Đã dừng thao tác. Gõ /trogiup để xem các việc có thể làm."
+CANCELLED_DRAFT_KEPT = (
+    "Đã dừng. Các câu Anh/Chị đã trả lời được lưu tạm; khi gõ lại lệnh vừa dùng, bot sẽ hỏi "
+    "Anh/Chị có muốn tiếp tục phần đang làm không."
+)
 NOTHING_TO_CANCEL = "Hiện không có thao tác nào đang dở."
 MENU = "Vui lòng chọn một việc dưới đây: bấm nút, gõ số thứ tự hoặc gõ tên lệnh."
 NOT_UNDERSTOOD = "Xin lỗi, bot chưa hiểu yêu cầu. " + MENU
@@ -113,3 +122,69 @@ CMD_LINK = "Liên kết thêm tài khoản Zalo hoặc Telegram"
 def commands_list(items: list[tuple[str, str]]) -> str:
     """`/lenh – mô tả` lines."""
     return "\n".join(f"/{name} – {desc}" for name, desc in items)
+
+
+# -- the form engine (every questionnaire: reports, initiatives, documents, articles) ---------
+
+FORM_QUESTION = "Câu {i}/{n}. {text}"
+FORM_CONTROLS = "(Gõ “quay lại” để về câu trước, “bỏ qua” để bỏ qua, “hủy” để dừng.)"
+FORM_TARGET = "Chỉ tiêu: {target}."
+FORM_RECORDED = "Đã ghi nhận: {display}."
+FORM_FIRST_QUESTION = "Đây là câu đầu tiên."
+FORM_TEXT_ONLY = "Câu này cần trả lời bằng chữ; bot không đọc được hình ảnh hay nhãn dán ở đây."
+FORM_ASK_REASON = (
+    "Mục “{label}” là bắt buộc. Vui lòng cho biết lý do chưa báo cáo được mục này "
+    "(hoặc gõ “quay lại” để trả lời)."
+)
+FORM_REASON_TOO_SHORT = "Lý do cần rõ ràng hơn (ít nhất 3 ký tự). Vui lòng nhập lại lý do."
+FORM_SKIPPED = "Đã bỏ qua mục này."
+FORM_SKIPPED_WITH_REASON = "Đã ghi nhận lý do: {reason}."
+FORM_SUMMARY_HEAD = "Vui lòng kiểm tra lại {title}:"
+FORM_SUMMARY_SKIPPED = "bỏ qua"
+FORM_SUMMARY_REASON = "bỏ qua – lý do: {reason}"
+FORM_SUMMARY_EMPTY = "chưa trả lời"
+FORM_CONFIRM = "Xác nhận gửi"
+FORM_EDIT = "Sửa một mục"
+FORM_LATER = "Để sau"
+FORM_CONFIRM_HELP = "Vui lòng chọn: bấm nút, gõ số thứ tự, hoặc gõ “xác nhận”."
+FORM_PICK_ITEM = "Vui lòng gõ số thứ tự mục cần sửa (từ 1 đến {n})."
+FORM_LATER_SAVED = (
+    "Đã lưu tạm {title}. Khi cần tiếp tục, Anh/Chị gõ lại lệnh {command}; các câu đã trả lời "
+    "vẫn được giữ nguyên."
+)
+FORM_RESUME = "Anh/Chị đang làm dở {title} (đã trả lời {done}/{n} câu)."
+FORM_RESUME_CONTINUE = "Tiếp tục phần đang làm"
+FORM_RESUME_RESTART = "Làm lại từ đầu"
+FORM_BAD_CHOICE = "Vui lòng chọn một trong các phương án: gõ số thứ tự từ 1 đến {n} hoặc bấm nút."
+
+# -- /baocao --------------------------------------------------------------------------------
+
+CMD_REPORT = "Báo cáo kết quả thực hiện chỉ tiêu"
+REPORT_PICK_MONTH = (
+    "Anh/Chị báo cáo cho tháng nào? Vui lòng chọn, hoặc gõ tháng theo dạng tháng/năm "
+    "(ví dụ: 3/2024)."
+)
+REPORT_BAD_MONTH = (
+    "Vui lòng chọn một tháng trong danh sách hoặc gõ theo dạng tháng/năm, ví dụ: 3/2024."
+)
+REPORT_MONTH_OUTSIDE = "Tháng {month} nằm ngoài thời gian của chiến dịch ({start} – {end})."
+REPORT_NOTHING_DUE = (
+    "{unit} không có chỉ tiêu nào cần báo cáo trong kỳ {month}. Gõ /trogiup để xem các việc khác."
+)
+REPORT_LOCKED = (
+    "Kỳ báo cáo {periods} đã khóa sổ nên không thể nhập hoặc sửa số liệu. "
+    "Nếu cần điều chỉnh, vui lòng liên hệ Phòng Nội vụ."
+)
+REPORT_TITLE = "báo cáo {month} của {unit}"
+REPORT_INTRO = "Báo cáo {month} của {unit} gồm {n} chỉ tiêu. Bot sẽ hỏi lần lượt từng chỉ tiêu."
+REPORT_ALREADY_SENT = (
+    "Báo cáo {month} của {unit} đã được gửi. Anh/Chị có thể sửa số liệu cho đến khi kỳ báo cáo "
+    "khóa sổ; mọi thay đổi đều được lưu lại."
+)
+REPORT_SAVED = (
+    "Đã gửi {title} ({n} chỉ tiêu{changed}). Cảm ơn Anh/Chị! Phòng Nội vụ sẽ xem xét và "
+    "thông báo nếu cần bổ sung."
+)
+REPORT_SAVED_CHANGED = ", {k} mục thay đổi"
+REPORT_RETURNED_ITEM = "Phòng Nội vụ đề nghị sửa mục này: {comment}"
+REPORT_HINT_UNIT = "Đơn vị tính: {unit}."

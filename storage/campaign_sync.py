@@ -215,3 +215,9 @@ async def active_campaign_id(conn: AsyncConnection) -> str | None:
         await conn.execute(select(_CAMP.c.id).order_by(_CAMP.c.loaded_at.desc()).limit(1))
     ).first()
     return str(row[0]) if row else None
+
+
+async def load_definition(conn: AsyncConnection, *, campaign_id: str) -> dict[str, Any] | None:
+    """The campaign definition as last loaded (validated JSON)."""
+    row = (await conn.execute(select(_CAMP.c.definition).where(_CAMP.c.id == campaign_id))).first()
+    return dict(row[0]) if row else None

@@ -1,4 +1,4 @@
-"""The database handle: one async engine, write transactions, migrations.
+"""The database handle: engines, write transactions, migrations.
 
 SQLite is the embedded default: WAL and `synchronous=NORMAL` make commits cheap, and writes
 take the lock up front (`BEGIN IMMEDIATE`) so that two writers wait for each other instead of
@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -50,51 +51,91 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+class LoopConnection:
+    """The `AsyncConnection` calls we use, answered by a blocking SQLite connection.
+
+    SQLite answers from its page cache in microseconds; handing every statement to a thread
+    (aiosqlite) and back costs more than the statement (measured: 2,9 ms against 1,2 ms for a
+    three-statement transaction). So on SQLite statements run on the event loop's thread. A
+    transaction never awaits anything else, so it is atomic with respect to the loop too."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.dialect = conn.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
+        return self._conn.execute(statement, parameters, **kw)
+
+    async def scalar(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
+        return self._conn.scalar(statement, parameters, **kw)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
+        return self._conn.exec_driver_sql(statement, parameters)
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        return fn(self._conn, *args, **kw)
+
+
 class Database:
-    """An async engine plus the discipline this project uses to write."""
+    """The database, and the discipline this project uses to write.
+
+    PostgreSQL: an asyncio engine (psycopg), transactions in parallel. SQLite: a blocking engine
+    used from the event loop (see `LoopConnection`), with writers taking the lock up front
+    (`BEGIN IMMEDIATE`) and, inside one process, queueing on an asyncio lock first."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         _ensure_sqlite_dir(url)
         self.is_sqlite = make_url(url).drivername.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
-        if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
-        else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
+        self.engine: AsyncEngine | None = None
+        self.sync_engine: Engine | None = None
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
-            _install_sqlite_pragmas(self.engine)
+            self.sync_engine = create_engine(
+                sync_url(url), echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
+            )
+            _install_sqlite_pragmas(self.sync_engine)
+        else:
+            self.engine = create_async_engine(
+                async_url(url), echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction: committed when the block ends, rolled back on error."""
-        if self._write_lock is None:
+        if self.engine is not None:
             async with self.engine.begin() as conn:
                 yield conn
             return
+        if self._write_lock is None or self.sync_engine is None:
+            raise RuntimeError("no engine")
         async with self._write_lock:
-            conn = await self.engine.connect()
-            try:
-                await conn.execution_options(sqlite_immediate=True)
-                async with conn.begin():
-                    yield conn
-            finally:
-                await conn.close()
+            with self.sync_engine.connect() as plain:
+                conn = plain.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    yield cast(AsyncConnection, LoopConnection(conn))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read-only connection (no write lock taken)."""
-        async with self.engine.connect() as conn:
-            yield conn
+        if self.engine is not None:
+            async with self.engine.connect() as conn:
+                yield conn
+            return
+        if self.sync_engine is None:
+            raise RuntimeError("no engine")
+        with self.sync_engine.connect() as sync_conn:
+            yield cast(AsyncConnection, LoopConnection(sync_conn))
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if self.engine is not None:
+            await self.engine.dispose()
+        if self.sync_engine is not None:
+            self.sync_engine.dispose()
 
 
-def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves: pysqlite's implicit transactions defer the lock.
         dbapi_conn.isolation_level = None
@@ -105,7 +146,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -213,3 +213,190 @@ class ConversationState(SQLModel, table=True):
     state: str = Field(default="", max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _ts()
+
+
+# -- reporting (indicator values, initiatives, documents, media articles) ----------------------
+
+
+class PeriodLock(SQLModel, table=True):
+    """A reporting period closed by an admin: its values can no longer be changed."""
+
+    __tablename__ = "period_lock"
+    campaign_id: str = Field(foreign_key="campaign.id", primary_key=True, max_length=64)
+    period: str = Field(primary_key=True, max_length=16)
+    locked_at: datetime = _ts()
+    locked_by: str = Field(default="", max_length=128)
+
+
+class ReportSubmission(SQLModel, table=True):
+    """A unit's report for a period, as confirmed by its focal point; reviewed by admins."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(max_length=16)
+    submitted_at: datetime = _ts()
+    submitted_by: int | None = Field(default=None, foreign_key="person.id")
+    review_status: str = Field(default="pending", max_length=16)  # pending|accepted|returned
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class IndicatorValue(SQLModel, table=True):
+    """The current value of one indicator for one unit and period."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "indicator_code", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    indicator_code: str = Field(max_length=64)
+    period: str = Field(max_length=16)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    display: str = Field(default="", sa_type=Text)
+    skipped_reason: str | None = Field(default=None, sa_type=Text)
+    submitted_at: datetime = _ts()
+    submitted_by: int | None = Field(default=None, foreign_key="person.id")
+    review_status: str = Field(default="pending", max_length=16)  # pending|accepted|returned
+    review_comment: str | None = Field(default=None, sa_type=Text)
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    corrected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class IndicatorValueHistory(SQLModel, table=True):
+    """Every change of an indicator value, old → new."""
+
+    __tablename__ = "indicator_value_history"
+    id: int | None = Field(default=None, primary_key=True)
+    value_id: int = Field(foreign_key="indicator_value.id", index=True)
+    old_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    old_display: str | None = Field(default=None, sa_type=Text)
+    new_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    new_display: str | None = Field(default=None, sa_type=Text)
+    changed_at: datetime = _ts()
+    changed_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Initiative(SQLModel, table=True):
+    """A registered reform initiative (mô hình, giải pháp, sáng kiến)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(default="sang_kien", max_length=16)  # mo_hinh|giai_phap|sang_kien
+    title: str = Field(sa_type=Text)
+    title_folded: str = Field(sa_type=Text)  # lower case, no diacritics: for similarity checks
+    area_code: str = Field(max_length=16)
+    description: str = Field(default="", sa_type=Text)
+    expected_effect: str = Field(default="", sa_type=Text)
+    applied_from: date | None = None
+    status: str = Field(default="registered", max_length=16)
+    evidence: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _ts()
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    updated_at: datetime = _ts()
+
+
+class InitiativeStatusChange(SQLModel, table=True):
+    __tablename__ = "initiative_status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True)
+    old_status: str = Field(max_length=16)
+    new_status: str = Field(max_length=16)
+    evidence: str | None = Field(default=None, sa_type=Text)
+    changed_at: datetime = _ts()
+    changed_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Document(SQLModel, table=True):
+    """A submitted document (e.g. the Q1 launch document), stored under a generated name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    doc_type: str = Field(max_length=64)
+    number: str = Field(default="", max_length=64)  # số văn bản, e.g. 12/KH-UBND
+    doc_date: date | None = None
+    stored_name: str = Field(max_length=128)
+    original_name: str = Field(default="", sa_type=Text)
+    mime_type: str = Field(default="", max_length=128)
+    size: int = 0
+    sha256: str = Field(default="", max_length=64)
+    submitted_at: datetime = _ts()
+    submitted_by: int | None = Field(default=None, foreign_key="person.id")
+    deadline_code: str | None = Field(default=None, max_length=64)
+    on_time: bool | None = None
+    review_status: str = Field(default="pending", max_length=16)
+    review_comment: str | None = Field(default=None, sa_type=Text)
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded: bool = False
+
+
+class MediaArticle(SQLModel, table=True):
+    """An article reported by a media unit."""
+
+    __tablename__ = "media_article"
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    title: str = Field(sa_type=Text)
+    outlet: str = Field(sa_type=Text)
+    kind: str = Field(max_length=32)  # bao_in|bao_dien_tu|phat_thanh|truyen_hinh
+    published_on: date
+    link: str = Field(default="", sa_type=Text)
+    created_at: datetime = _ts()
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+# -- deadlines and reminders ------------------------------------------------------------------
+
+
+class DeadlineOverride(SQLModel, table=True):
+    """An admin's change to a deadline from the campaign file (moved), or a new one (added)."""
+
+    __tablename__ = "deadline_override"
+    campaign_id: str = Field(foreign_key="campaign.id", primary_key=True, max_length=64)
+    code: str = Field(primary_key=True, max_length=64)
+    due: date
+    spec: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    changed_at: datetime = _ts()
+    changed_by: str = Field(default="", max_length=128)
+
+
+class CalendarDay(SQLModel, table=True):
+    """An admin-edited day: an extra day off, or a make-up working day (ngày làm bù)."""
+
+    __tablename__ = "calendar_day"
+    day: date = Field(primary_key=True)
+    working: bool
+    note: str = Field(default="", sa_type=Text)
+    changed_at: datetime = _ts()
+    changed_by: str = Field(default="", max_length=128)
+
+
+class Reminder(SQLModel, table=True):
+    """One planned reminder; the unique key makes planning idempotent and sending single."""
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "deadline_code", "unit_id", "person_id", "slot"),
+        Index("ix_reminder_due", "state", "send_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    deadline_code: str = Field(max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    slot: str = Field(max_length=32)  # e.g. before-7, after-3, escalate-deputy-1
+    kind: str = Field(default="remind", max_length=16)  # remind|escalate|digest
+    send_at: datetime = Field(sa_type=UTCDateTime)
+    # planned → sending → sent; or skipped (fulfilled by then), cancelled (moved), failed
+    state: str = Field(default="planned", max_length=16)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    late: bool = False
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+    channel: str | None = Field(default=None, max_length=16)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +131,8 @@ def redis_url() -> Iterator[str]:
 def make_settings(db_url: str, **overrides: object) -> Settings:
     """Settings for a test: nothing from the developer's environment or `.env` leaks in."""
     base: dict[str, Any] = {
+        # Uploads go to a fresh folder, not ./data of whoever runs the tests.
+        "data_dir": Path(tempfile.mkdtemp(prefix="campaignbot-data-")),
         "database_url": db_url,
         "redis_url": None,
         "telegram_bot_token": None,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from bot.messages import Reply
+from bot.messages import FileRef, Reply
+
+T = TypeVar("T")
 
 
 class DeliveryError(Exception):
@@ -34,6 +36,14 @@ class Rejected(DeliveryError):
     """The messenger refused the request as malformed: a bug on our side, not retried."""
 
 
+class FileTooBig(Exception):
+    """The file is over the size we accept; nothing was downloaded."""
+
+
+class FileUnavailable(Exception):
+    """The messenger could not give us the file."""
+
+
 class Channel(Protocol):
     """A messenger as the pipeline sees it."""
 
@@ -44,9 +54,13 @@ class Channel(Protocol):
         """Deliver one reply (split and rendered as the messenger needs), from piece `skip` on."""
         ...
 
+    async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
+        """A file the person sent; `FileTooBig` over `max_bytes`, `FileUnavailable` on failure."""
+        ...
+
 
 async def send_pieces(
-    pieces: Sequence[str], send_one: Callable[[int, str], Awaitable[None]], *, skip: int = 0
+    pieces: Sequence[T], send_one: Callable[[int, T], Awaitable[None]], *, skip: int = 0
 ) -> None:
     """Send pieces in order from `skip`; a failure records how many had gone, so that a retry
     resumes there instead of sending the first pieces twice."""

@@ -12,9 +12,17 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable, send_pieces
+from bot.channels.base import (
+    FileTooBig,
+    FileUnavailable,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+    send_pieces,
+)
 from bot.channels.webhook import guarded_body
-from bot.messages import FileRef, Incoming, Kind, Reply
+from bot.messages import Attachment, FileRef, Incoming, Kind, Reply
 from bot.render import split_text, with_numbered_options
 
 if TYPE_CHECKING:
@@ -128,15 +136,32 @@ class TelegramChannel:
         self.username = ""
 
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
-        pieces = split_text(with_numbered_options(reply), TEXT_LIMIT)
+        """The attachment first (if any), then the text in pieces; buttons on the last piece."""
+        pieces: list[str | Attachment] = list(split_text(with_numbered_options(reply), TEXT_LIMIT))
+        if reply.attachment is not None:
+            pieces.insert(0, reply.attachment)
 
-        async def one(i: int, piece: str) -> None:
+        async def one(i: int, piece: str | Attachment) -> None:
+            if isinstance(piece, Attachment):
+                await self._call(self._send_file(int(chat_id), piece))
+                return
             markup = keyboard(reply) if i == len(pieces) - 1 else None
-            await self._send_message(int(chat_id), piece, markup)
+            await self._call(
+                self.bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
+            )
 
         await send_pieces(pieces, one, skip=skip)
 
-    async def _send_message(self, chat_id: int, text: str, markup: Any) -> None:
+    async def _send_file(self, chat_id: int, att: Attachment) -> Any:
+        from aiogram.types import FSInputFile
+
+        file = FSInputFile(att.path, filename=att.file_name or None)
+        if att.kind == "photo":
+            return await self.bot.send_photo(chat_id=chat_id, photo=file)
+        return await self.bot.send_document(chat_id=chat_id, document=file)
+
+    async def _call(self, call: Awaitable[Any]) -> None:
+        """Run one Bot API call, turning aiogram's errors into delivery errors."""
         from aiogram.exceptions import (
             TelegramBadRequest,
             TelegramForbiddenError,
@@ -147,7 +172,7 @@ class TelegramChannel:
         )
 
         try:
-            await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            await call
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramForbiddenError as exc:
@@ -158,6 +183,30 @@ class TelegramChannel:
             raise Rejected(str(exc)) from exc
         except (TelegramServerError, TelegramNetworkError, TelegramNotFound) as exc:
             raise Transient(str(exc)) from exc
+
+    async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
+        """A file the person sent (getFile, then download); bots may fetch up to 20 MB."""
+        from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+
+        if ref.size is not None and ref.size > max_bytes:
+            raise FileTooBig(ref.file_id)
+        try:
+            info = await self.bot.get_file(ref.file_id)
+            if info.file_size is not None and info.file_size > max_bytes:
+                raise FileTooBig(ref.file_id)
+            if not info.file_path:
+                raise FileUnavailable(ref.file_id)
+            buf = await self.bot.download_file(info.file_path, timeout=60)
+        except TelegramAPIError as exc:
+            if "too big" in str(exc).lower():
+                raise FileTooBig(ref.file_id) from exc
+            raise FileUnavailable(ref.file_id) from exc
+        except (TelegramNetworkError, OSError) as exc:
+            raise FileUnavailable(ref.file_id) from exc
+        data = buf.read() if buf is not None else b""
+        if len(data) > max_bytes:
+            raise FileTooBig(ref.file_id)
+        return data
 
     async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
         """The command menu, in Vietnamese."""

@@ -11,7 +11,8 @@ import sys
 import uuid
 from collections.abc import Callable
 
-from bot.messages import Incoming, Kind, Reply
+from bot.channels.base import FileUnavailable
+from bot.messages import FileRef, Incoming, Kind, Reply
 from bot.render import split_text, with_numbered_options
 
 NAME = "terminal"
@@ -49,6 +50,10 @@ class TerminalChannel:
             text=text,
             display_name=name,
         )
+
+    async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
+        """The terminal cannot send files."""
+        raise FileUnavailable(ref.file_id)
 
     async def close(self) -> None:
         return None

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.channels.base import (
     DeliveryError,
+    FileTooBig,
+    FileUnavailable,
     Rejected,
     RetryAfter,
     Transient,
@@ -34,7 +36,7 @@ from bot.channels.zalo_api import (
     parse_update,
 )
 from bot.messages import FileRef, Incoming, Kind, Reply
-from bot.render import split_text, with_numbered_options
+from bot.render import split_text, with_text_fallbacks
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -180,7 +182,20 @@ class ZaloChannel:
         async def one(_i: int, piece: str) -> None:
             await self._guarded(self.api.send_message(chat_id, piece))
 
-        await send_pieces(split_text(with_numbered_options(reply), TEXT_LIMIT), one, skip=skip)
+        await send_pieces(split_text(with_text_fallbacks(reply), TEXT_LIMIT), one, skip=skip)
+
+    async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
+        """A photo or document the person sent, from the URL in the update."""
+        if ref.size is not None and ref.size > max_bytes:
+            raise FileTooBig(ref.file_id)
+        if not ref.url:
+            raise FileUnavailable(ref.file_id)
+        try:
+            return await self.api.download(ref.url, max_bytes=max_bytes)
+        except ValueError as exc:
+            raise FileTooBig(ref.file_id) from exc
+        except ZaloError as exc:
+            raise FileUnavailable(ref.file_id) from exc
 
     async def send_photo(self, chat_id: str, url: str, caption: str | None = None) -> None:
         """A photo by URL (documents go this way too); a long caption continues as text."""

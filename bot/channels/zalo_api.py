@@ -215,6 +215,27 @@ class ZaloBotAPI:
         if self._owns_client:
             await self._client.aclose()
 
+    async def download(self, url: str, *, max_bytes: int) -> bytes:
+        """A file a user sent (Zalo gives its URL); ``ValueError`` when it is over ``max_bytes``,
+        ``ZaloConnectionError`` when it cannot be fetched."""
+        if not url.startswith(("https://", "http://")):
+            raise ZaloConnectionError("not an http(s) URL")
+        try:
+            async with self._client.stream("GET", url, timeout=self._timeout) as response:
+                if response.status_code != 200:
+                    raise ZaloConnectionError(f"download answered HTTP {response.status_code}")
+                declared = response.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > max_bytes:
+                    raise ValueError("file too big")
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise ValueError("file too big")
+                return bytes(data)
+        except httpx.HTTPError as exc:
+            raise ZaloConnectionError(f"download failed: {type(exc).__name__}") from exc
+
     # -- API methods -------------------------------------------------------------------------
 
     async def get_me(self) -> dict[str, Any]:

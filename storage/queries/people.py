@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import ChatIdentity, Membership, Person, Unit
@@ -32,33 +32,35 @@ class Identity:
     last_seen_at: datetime
 
 
+_FIND_IDENTITY = (
+    select(
+        _P.c.id,
+        _P.c.full_name,
+        _U.c.id,
+        _U.c.code,
+        _U.c.name,
+        _U.c.kind,
+        _M.c.role,
+        _C.c.channel,
+        _C.c.chat_id,
+        _C.c.last_seen_at,
+    )
+    .select_from(
+        _C.join(_P, _P.c.id == _C.c.person_id)
+        .join(_M, (_M.c.person_id == _P.c.id) & _M.c.active.is_(True))
+        .join(_U, _U.c.id == _M.c.unit_id)
+    )
+    .where(_C.c.channel == bindparam("channel"), _C.c.external_id == bindparam("ext"))
+    .order_by(_M.c.id)
+    .limit(1)
+)  # built once: it runs for every update
+
+
 async def find_identity(
     conn: AsyncConnection, *, channel: str, external_id: str
 ) -> Identity | None:
     """The registered person behind a messenger account, or None."""
-    q = (
-        select(
-            _P.c.id,
-            _P.c.full_name,
-            _U.c.id,
-            _U.c.code,
-            _U.c.name,
-            _U.c.kind,
-            _M.c.role,
-            _C.c.channel,
-            _C.c.chat_id,
-            _C.c.last_seen_at,
-        )
-        .select_from(
-            _C.join(_P, _P.c.id == _C.c.person_id)
-            .join(_M, (_M.c.person_id == _P.c.id) & _M.c.active.is_(True))
-            .join(_U, _U.c.id == _M.c.unit_id)
-        )
-        .where(_C.c.channel == channel, _C.c.external_id == external_id)
-        .order_by(_M.c.id)
-        .limit(1)
-    )
-    row = (await conn.execute(q)).first()
+    row = (await conn.execute(_FIND_IDENTITY, {"channel": channel, "ext": external_id})).first()
     return Identity(*tuple(row)) if row else None
 
 
@@ -128,3 +130,43 @@ async def touch_identity(
         .where(_C.c.channel == channel, _C.c.external_id == external_id)
         .values(last_seen_at=now, active=True)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person_id: int
+    full_name: str
+    role: str
+    channel: str
+    chat_id: str
+
+
+async def unit_recipients(
+    conn: AsyncConnection, *, unit_ids: list[int], roles: frozenset[str] | None = None
+) -> dict[int, list[Recipient]]:
+    """The people of these units who can be reached, each on the messenger account they used
+    most recently; by unit id."""
+    q = (
+        select(
+            _M.c.unit_id,
+            _P.c.id,
+            _P.c.full_name,
+            _M.c.role,
+            _C.c.channel,
+            _C.c.chat_id,
+            _C.c.last_seen_at,
+        )
+        .select_from(_M.join(_P, _P.c.id == _M.c.person_id).join(_C, _C.c.person_id == _P.c.id))
+        .where(_M.c.unit_id.in_(unit_ids), _M.c.active.is_(True), _C.c.active.is_(True))
+    )
+    if roles is not None:
+        q = q.where(_M.c.role.in_(sorted(roles)))
+    best: dict[tuple[int, int], tuple[datetime, Recipient]] = {}
+    for unit_id, pid, name, role, channel, chat_id, seen in await conn.execute(q):
+        current = best.get((unit_id, pid))
+        if current is None or seen > current[0]:
+            best[(unit_id, pid)] = (seen, Recipient(pid, name, role, channel, chat_id))
+    out: dict[int, list[Recipient]] = {}
+    for (unit_id, _pid), (_seen, r) in sorted(best.items()):
+        out.setdefault(unit_id, []).append(r)
+    return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import ConversationState, InboxUpdate, OutboxMessage
@@ -26,6 +26,9 @@ class StoredUpdate:
     payload: dict[str, Any]
 
 
+_STORE: dict[str, Any] = {}  # by dialect: insert-or-ignore into the inbox
+
+
 async def store_updates(
     conn: AsyncConnection, *, rows: Sequence[dict[str, Any]], now: datetime
 ) -> list[StoredUpdate]:
@@ -37,14 +40,16 @@ async def store_updates(
     if not rows:
         return []
     new: list[StoredUpdate] = []
-    for row in rows:  # one statement per row keeps RETURNING simple on both databases
-        stmt = (
+    stmt = _STORE.get(conn.dialect.name)
+    if stmt is None:
+        stmt = _STORE[conn.dialect.name] = (
             insert_for(conn, _IN)
-            .values(**row, status="pending", received_at=now)
             .on_conflict_do_nothing(index_elements=["channel", "update_key"])
             .returning(_IN.c.id)
         )
-        got = (await conn.execute(stmt)).scalar()
+    for row in rows:  # one statement per row keeps RETURNING simple on both databases
+        params = {**row, "status": "pending", "received_at": now, "attempts": 0}
+        got = (await conn.execute(stmt, params)).scalar()
         if got is not None:
             new.append(StoredUpdate(int(got), row["channel"], row["chat_id"], row["payload"]))
     return new
@@ -71,13 +76,38 @@ async def pending_updates(
     return [StoredUpdate(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
+# The statements of the hot path are built once: building one costs more than running it.
+_CLAIM = (
+    update(_IN)
+    .where(_IN.c.id == bindparam("iid"), _IN.c.status == "pending")
+    .values(status="done", handled_at=bindparam("now"), attempts=_IN.c.attempts + 1)
+)
+_ENQUEUE = insert(_OUT).returning(_OUT.c.id)
+_LOAD_STATE = select(_ST.c.state, _ST.c.data).where(
+    _ST.c.channel == bindparam("ch"), _ST.c.chat_id == bindparam("cid")
+)
+_SAVE_STATE: dict[str, Any] = {}  # by dialect: an upsert
+
+
+def _save_state_stmt(conn: AsyncConnection) -> Any:
+    name = conn.dialect.name
+    stmt = _SAVE_STATE.get(name)
+    if stmt is None:
+        ins = insert_for(conn, _ST)
+        stmt = _SAVE_STATE[name] = ins.on_conflict_do_update(
+            index_elements=["channel", "chat_id"],
+            set_={
+                "state": ins.excluded.state,
+                "data": ins.excluded.data,
+                "updated_at": ins.excluded.updated_at,
+            },
+        )
+    return stmt
+
+
 async def claim_update(conn: AsyncConnection, *, inbox_id: int, now: datetime) -> bool:
     """Mark an update handled, inside the handling transaction; False if it already was."""
-    res = await conn.execute(
-        update(_IN)
-        .where(_IN.c.id == inbox_id, _IN.c.status == "pending")
-        .values(status="done", handled_at=now, attempts=_IN.c.attempts + 1)
-    )
+    res = await conn.execute(_CLAIM, {"iid": inbox_id, "now": now})
     return res.rowcount == 1
 
 
@@ -110,19 +140,16 @@ async def enqueue_replies(
     """Replies to deliver after the transaction commits."""
     out: list[OutboxRow] = []
     for payload in payloads:
-        new_id = (
-            await conn.execute(
-                insert(_OUT)
-                .values(
-                    channel=channel,
-                    chat_id=chat_id,
-                    payload=payload,
-                    inbox_id=inbox_id,
-                    created_at=now,
-                )
-                .returning(_OUT.c.id)
-            )
-        ).scalar_one()
+        params = {
+            "channel": channel,
+            "chat_id": chat_id,
+            "payload": payload,
+            "inbox_id": inbox_id,
+            "created_at": now,
+            "status": "pending",
+            "attempts": 0,
+        }
+        new_id = (await conn.execute(_ENQUEUE, params)).scalar_one()
         out.append(OutboxRow(int(new_id), channel, chat_id, payload))
     return out
 
@@ -159,13 +186,7 @@ async def mark_outbox(
 async def load_state(
     conn: AsyncConnection, *, channel: str, chat_id: str
 ) -> tuple[str, dict[str, Any]]:
-    row = (
-        await conn.execute(
-            select(_ST.c.state, _ST.c.data).where(
-                and_(_ST.c.channel == channel, _ST.c.chat_id == chat_id)
-            )
-        )
-    ).first()
+    row = (await conn.execute(_LOAD_STATE, {"ch": channel, "cid": chat_id})).first()
     return (row[0], dict(row[1])) if row else ("", {})
 
 
@@ -178,11 +199,7 @@ async def save_state(
     data: dict[str, Any],
     now: datetime,
 ) -> None:
-    stmt = insert_for(conn, _ST).values(
-        channel=channel, chat_id=chat_id, state=state, data=data, updated_at=now
+    await conn.execute(
+        _save_state_stmt(conn),
+        {"channel": channel, "chat_id": chat_id, "state": state, "data": data, "updated_at": now},
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["channel", "chat_id"],
-        set_={"state": state, "data": data, "updated_at": now},
-    )
-    await conn.execute(stmt)

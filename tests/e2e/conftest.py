@@ -1,4 +1,9 @@
-"""End-to-end fixtures: the fake Telegram Bot API server and the bot talking to it."""
+"""End-to-end fixtures: a fake messenger (Telegram, then Zalo) and the real bot talking to it.
+
+`messenger` is parametrised over both channels, so a test that uses it (or `bot`) runs once on
+each. A module about one channel narrows it with
+``pytestmark = pytest.mark.parametrize("messenger", ["zalo"], indirect=True)``.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,14 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import App
-from tests.conftest import make_settings
-from tests.fakes.telegram_server import FakeTelegramServer
+from tests.e2e.messengers import CHANNELS, Messenger, open_messenger
 from tests.harness import Clock, running_bot
 
-TOKEN = "123456:TEST-token-abcdef"
 
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegramServer]:
-    async with FakeTelegramServer(token=TOKEN) as server:
-        yield server
+@pytest.fixture(params=CHANNELS)
+async def messenger(request: pytest.FixtureRequest) -> AsyncIterator[Messenger]:
+    async with open_messenger(request.param) as m:
+        yield m
 
 
 @pytest.fixture
@@ -26,7 +28,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def bot(tg: FakeTelegramServer, sqlite_url: str, clock: Clock) -> AsyncIterator[App]:
-    settings = make_settings(sqlite_url, telegram_bot_token=TOKEN, telegram_api_base=tg.base_url)
-    async with running_bot(settings, clock=clock) as app:
+async def bot(messenger: Messenger, sqlite_url: str, clock: Clock) -> AsyncIterator[App]:
+    """The bot on SQLite, serving `messenger` by long polling, with a settable clock."""
+    async with running_bot(messenger.settings_for(sqlite_url), clock=clock) as app:
         yield app
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[Messenger]:
+    """A second fake messenger beside `messenger`, for stories across both."""
+    async with open_messenger("telegram") as m:
+        yield m
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[Messenger]:
+    async with open_messenger("zalo") as m:
+        yield m

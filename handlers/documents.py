@@ -1,0 +1,242 @@
+"""`/nopvanban`: a unit submits a required document, above all the Quarter I launch document
+(văn bản phát động), to Phòng Nội vụ.
+
+A form (see `handlers/forms.py`) asks the document type (from the campaign file), the file
+(PDF, DOC, DOCX or a photo of the paper; its content is checked and it is kept under a
+generated name), its number and its date. The deadline the type fulfils is marked met, on
+time or late against its due date as it stands (an admin may have moved it). A second document
+of the same type replaces the first, after the person agrees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.conversation import Ctx, Router
+from bot.domain.values import BadValue, format_date, format_number
+from bot.files import MAX_UPLOAD_BYTES
+from handlers import forms
+from handlers import texts_reporting as texts
+from storage.queries import audit, documents
+
+router = Router()
+
+RESUME = "document.resume"
+REPORTERS = frozenset({"focal", "deputy"})
+DRAFT_KEY = "document"
+
+# Số, ký hiệu văn bản (Nghị định 30/2020/NĐ-CP): `12/KH-UBND`, `98/2023/NĐ-CP`; documents of
+# Party bodies put the kind before the slash: `05-NQ/TU`, `71-KH/TU`.
+_SYMBOL = r"[^\W\d_][^\W_]*(?:&[^\W_]+)*"  # a letter first: KH, UBND, NĐ, CTr, TN&MT
+_NUMBER_RE = re.compile(
+    rf"[0-9]{{1,6}}(?:/[0-9]{{4}})?/{_SYMBOL}(?:-{_SYMBOL})*"
+    rf"|[0-9]{{1,6}}-{_SYMBOL}/{_SYMBOL}(?:-{_SYMBOL})*"
+)
+_PREFIX_RE = re.compile(r"^(?:số|so)\s*[:.]?\s*", re.IGNORECASE)
+_SEPARATOR_RE = re.compile(r"\s*([/-])\s*")
+MAX_NUMBER = 64  # Document.number
+
+
+def parse_doc_number(text: str) -> str:
+    """`Số 12 / KH-UBND` → `12/KH-UBND`; raises `BadValue` when it is not a document number."""
+    s = unicodedata.normalize("NFC", text).strip()
+    s = _PREFIX_RE.sub("", s).replace("–", "-").replace("—", "-")
+    s = _SEPARATOR_RE.sub(r"\1", s)
+    if len(s) > MAX_NUMBER or not _NUMBER_RE.fullmatch(s):
+        raise BadValue(texts.DOCUMENT_BAD_NUMBER)
+    return s
+
+
+def _read_number(ctx: Ctx, q: forms.Question, text: str) -> tuple[str, str]:
+    number = parse_doc_number(text)
+    return number, number
+
+
+forms.register_reader("doc_number", _read_number)
+
+
+@router.command("nopvanban", description=texts.CMD_DOCUMENT, roles=REPORTERS)
+async def submit(ctx: Ctx) -> None:
+    ctx.clear()  # a form left open is parked, to be offered back
+    await _open(ctx)
+
+
+@router.state(RESUME)
+async def on_resume(ctx: Ctx) -> None:
+    await forms.answer_resume(ctx, partial(_open, fresh=True))
+
+
+async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
+    who = ctx.who
+    if who is None:
+        return
+    campaign = ctx.services.definition()
+    if not campaign.document_types:
+        ctx.clear()
+        ctx.reply(texts.DOCUMENT_NO_TYPES)
+        return
+    parked = forms.draft(ctx, DRAFT_KEY)
+    if parked is not None and not fresh:
+        forms.offer_resume(ctx, parked, resume_state=RESUME)
+        return
+    limit = format_number(MAX_UPLOAD_BYTES / 1024 / 1024, 0)
+    questions = [
+        forms.Question(
+            key="doc_type",
+            text=texts.DOCUMENT_Q_TYPE,
+            type="choice",
+            label=texts.DOCUMENT_L_TYPE,
+            choices=tuple((d.label, d.code) for d in campaign.document_types),
+            skippable=False,
+        ),
+        forms.Question(
+            key="file",
+            text=texts.DOCUMENT_Q_FILE.format(limit=limit),
+            type=forms.FILE,
+            label=texts.DOCUMENT_L_FILE,
+            skippable=False,
+        ),
+        forms.Question(
+            key="number",
+            text=texts.DOCUMENT_Q_NUMBER,
+            type="doc_number",
+            label=texts.DOCUMENT_L_NUMBER,
+            hint=texts.DOCUMENT_H_NUMBER,
+            skippable=False,
+        ),
+        forms.Question(
+            key="doc_date",
+            text=texts.DOCUMENT_Q_DATE,
+            type="date",
+            label=texts.DOCUMENT_L_DATE,
+            skippable=False,
+            options={"not_future": True},
+        ),
+    ]
+    form = forms.Form(
+        kind="document",
+        title=texts.DOCUMENT_TITLE.format(unit=who.unit_name),
+        draft_key=DRAFT_KEY,
+        questions=questions,
+    )
+    forms.start(ctx, form, intro=texts.DOCUMENT_INTRO.format(unit=who.unit_name, n=len(questions)))
+
+
+def _type_label(ctx: Ctx, code: str) -> str:
+    campaign = ctx.services.definition()
+    return next((d.label for d in campaign.document_types if d.code == code), code)
+
+
+async def check(ctx: Ctx, form: forms.Form, q: forms.Question, value: Any) -> forms.Caution | None:
+    """Choosing a type the unit already submitted asks before the new one replaces it."""
+    who = ctx.who
+    if q.key != "doc_type" or who is None:
+        return None
+    existing = await documents.current(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, doc_type=str(value)
+    )
+    if existing is None:
+        return None
+    tz = ZoneInfo(ctx.services.definition().campaign.timezone)
+    return forms.Caution(
+        texts.DOCUMENT_ALREADY.format(
+            unit=who.unit_name,
+            label=_type_label(ctx, str(value)).lower(),
+            number=existing.number,
+            date=format_date(existing.doc_date) if existing.doc_date else "",
+            sent=format_date(existing.submitted_at.astimezone(tz).date()),
+        ),
+        keep=texts.DOCUMENT_ALREADY_KEEP,
+        change=texts.DOCUMENT_ALREADY_CHANGE,
+    )
+
+
+async def _due(ctx: Ctx, doc_type: str) -> tuple[str, date] | None:
+    """The deadline this type fulfils for the person's unit, and its due date as it stands."""
+    campaign = ctx.services.definition()
+    dtype = next((d for d in campaign.document_types if d.code == doc_type), None)
+    deadline = campaign.deadline(dtype.deadline) if dtype and dtype.deadline else None
+    unit = campaign.unit(ctx.who.unit_code) if ctx.who else None
+    if deadline is None or unit is None or not deadline.applies_to.covers(unit):
+        return None
+    moved = await documents.moved_due(
+        ctx.conn, campaign_id=ctx.services.campaign_id, code=deadline.code
+    )
+    return deadline.code, moved or deadline.due
+
+
+async def save(ctx: Ctx, form: forms.Form) -> None:
+    who = ctx.who
+    if who is None:
+        return
+    doc_type = str(form.value("doc_type"))
+    file: dict[str, Any] = dict(form.value("file") or {})
+    number = str(form.value("number"))
+    doc_date = date.fromisoformat(str(form.value("doc_date")))
+    due = await _due(ctx, doc_type)
+    today = forms.local_today(ctx)
+    on_time = today <= due[1] if due else None
+    doc_id, replaced = await documents.submit(
+        ctx.conn,
+        campaign_id=ctx.services.campaign_id,
+        unit_id=who.unit_id,
+        person_id=who.person_id,
+        doc=documents.NewDocument(
+            doc_type=doc_type,
+            number=number,
+            doc_date=doc_date,
+            stored_name=str(file.get("stored_name", "")),
+            original_name=str(file.get("original_name", "")),
+            mime_type=str(file.get("mime_type", "")),
+            size=int(file.get("size") or 0),
+            sha256=str(file.get("sha256", "")),
+            deadline_code=due[0] if due else None,
+            on_time=on_time,
+        ),
+        now=ctx.now(),
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{who.person_id}",
+        action="document.submit",
+        entity="document",
+        entity_id=doc_id,
+        old={"superseded": [r.id for r in replaced]} if replaced else None,
+        new={
+            "doc_type": doc_type,
+            "number": number,
+            "doc_date": doc_date.isoformat(),
+            "stored_name": file.get("stored_name"),
+            "sha256": file.get("sha256"),
+            "deadline": due[0] if due else None,
+            "on_time": on_time,
+        },
+    )
+    lines = [
+        texts.DOCUMENT_SAVED.format(
+            label=_type_label(ctx, doc_type).lower(),
+            number=number,
+            date=format_date(doc_date),
+            file=form.answers["file"]["d"],
+        )
+    ]
+    if due is not None:
+        if on_time:
+            lines.append(texts.DOCUMENT_ON_TIME.format(due=format_date(due[1])))
+        else:
+            days = (today - due[1]).days
+            lines.append(texts.DOCUMENT_LATE.format(due=format_date(due[1]), days=days))
+    if replaced:
+        lines.append(
+            texts.DOCUMENT_REPLACED.format(number=max(replaced, key=lambda r: r.id).number)
+        )
+    lines.append(texts.DOCUMENT_REVIEW)
+    ctx.reply("\n".join(lines))
+
+
+forms.register(forms.FormKind(name="document", command="/nopvanban", save=save, check=check))

@@ -1,0 +1,253 @@
+"""`/baocao`: a focal point reports the unit's indicator values for a month.
+
+The questions come from the campaign file: the indicators that apply to the unit and are due
+in the chosen month (see `bot.domain.periods`), in the file's order. The form engine asks them;
+this module only builds the questions and saves the confirmed answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.campaign.schema import Indicator
+from bot.conversation import Ctx, Router
+from bot.domain.periods import Month, offered_months, parse_month, period_for, period_label
+from bot.domain.values import format_target
+from bot.messages import Choice
+from handlers import forms, texts
+from storage.queries import audit, reports
+
+router = Router()
+
+PICK_MONTH = "report.pick_month"
+RESUME = "report.resume"
+REPORTERS = frozenset({"focal", "deputy"})
+YES_NO_CHOICES = (("Có", "có"), ("Không", "không"))
+
+
+def _fmt_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def parser_options(ind: Indicator) -> dict[str, object]:
+    """Bounds for the parser: growth rates may be negative, ratios to a plan may pass 100 %."""
+    if ind.type == "count" and ind.unit:
+        return {"unit": ind.unit}
+    if ind.type != "percent":
+        return {}
+    label = f"{ind.label} {ind.unit or ''}".lower()
+    growth = "tăng" in label
+    over_plan = "dự toán" in label or "kế hoạch" in label
+    low = -100.0 if growth else 0.0
+    return {"percent_bounds": [low, 1000.0 if growth or over_plan else 100.0]}
+
+
+def question_for(ind: Indicator, period: str, scale: tuple[str, ...]) -> forms.Question:
+    hint = []
+    if ind.target is not None:
+        hint.append(
+            texts.FORM_TARGET.format(
+                target=format_target(ind.target.op, ind.target.value, ind.type)
+            )
+        )
+    if ind.unit and ind.type not in ("percent", "count"):
+        hint.append(texts.REPORT_HINT_UNIT.format(unit=ind.unit))
+    if ind.help:
+        hint.append(ind.help)
+    choices: tuple[tuple[str, str], ...] = ()
+    if ind.type == "yes_no":
+        choices = YES_NO_CHOICES
+    elif ind.type == "rating":
+        choices = tuple((label, label) for label in reversed(scale))
+    options = parser_options(ind)
+    if ind.type == "rating":
+        options = {"rating_scale": list(scale)}
+    elif ind.type == "date":
+        options = {"not_future": True}
+    return forms.Question(
+        key=f"{ind.code}@{period}",
+        text=ind.label,
+        label=ind.short_label or ind.label,
+        type=ind.type,
+        required=ind.required,
+        hint="\n".join(hint),
+        choices=choices,
+        options=options,
+    )
+
+
+@router.command("baocao", description=texts.CMD_REPORT, roles=REPORTERS)
+async def report(ctx: Ctx) -> None:
+    ctx.clear()  # a form still open (this month's too) is parked, so it is offered back
+    campaign = ctx.services.definition()
+    if ctx.args:
+        month = parse_month(ctx.args)
+        if month is not None:
+            await _open_month(ctx, month)
+            return
+    months = offered_months(
+        forms.local_today(ctx), campaign.campaign.period.start, campaign.campaign.period.end
+    )
+    ctx.goto(PICK_MONTH)
+    ctx.reply(texts.REPORT_PICK_MONTH, [Choice(m.label, m.code) for m in months])
+
+
+@router.state(PICK_MONTH)
+async def pick_month(ctx: Ctx) -> None:
+    month = None
+    if ctx.text:
+        try:
+            month = Month.from_code(ctx.text) if ctx.text[:4].isdigit() else parse_month(ctx.text)
+        except ValueError:
+            month = None
+    if month is None:
+        ctx.reply(texts.REPORT_BAD_MONTH, _month_choices(ctx))
+        return
+    await _open_month(ctx, month)
+
+
+def _month_choices(ctx: Ctx) -> list[Choice]:
+    p = ctx.services.definition().campaign.period
+    return [Choice(m.label, m.code) for m in offered_months(forms.local_today(ctx), p.start, p.end)]
+
+
+@router.state(RESUME)
+async def on_resume(ctx: Ctx) -> None:
+    key = str(ctx.data.get("resume_key", ""))
+    if ctx.text == "continue" and forms.resume(ctx, key):
+        return
+    if ctx.text == "restart":
+        forms.drop_draft(ctx, key)
+        await _open_month(ctx, Month.from_code(key.split(":", 1)[1]), fresh=True)
+        return
+    ctx.reply(
+        texts.MENU,
+        [
+            Choice(texts.FORM_RESUME_CONTINUE, "continue"),
+            Choice(texts.FORM_RESUME_RESTART, "restart"),
+        ],
+    )
+
+
+async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
+    who = ctx.who
+    if who is None:
+        return
+    campaign = ctx.services.definition()
+    period = campaign.campaign.period
+    if not period.start <= month.first_day <= period.end:
+        ctx.goto(PICK_MONTH)
+        ctx.reply(
+            texts.REPORT_MONTH_OUTSIDE.format(
+                month=month.label, start=_fmt_date(period.start), end=_fmt_date(period.end)
+            ),
+            _month_choices(ctx),
+        )
+        return
+    unit = campaign.unit(who.unit_code)
+    due = [
+        (ind, p)
+        for ind in (campaign.indicators_for(unit) if unit else ())
+        if (p := period_for(ind.frequency, month)) is not None
+    ]
+    periods = sorted({p for _, p in due})
+    stored = await reports.values_for(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
+    )
+    # A one-off indicator answered in an earlier report is not asked again.
+    due = [(ind, p) for ind, p in due if ind.frequency != "once" or (ind.code, p) not in stored]
+    if not due:
+        ctx.clear()
+        ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.label))
+        return
+    locked = await reports.locked_periods(
+        ctx.conn, campaign_id=ctx.services.campaign_id, periods=periods
+    )
+    if locked:
+        ctx.clear()
+        ctx.reply(
+            texts.REPORT_LOCKED.format(periods=", ".join(period_label(p) for p in sorted(locked)))
+        )
+        return
+    draft_key = f"report:{month.code}"
+    parked = forms.draft(ctx, draft_key)
+    if parked is not None and not fresh:
+        forms.offer_resume(ctx, parked, resume_state=RESUME)
+        return
+    questions = [question_for(ind, p, campaign.rating_scale) for ind, p in due]
+    form = forms.Form(
+        kind="report",
+        title=texts.REPORT_TITLE.format(month=month.label, unit=who.unit_name),
+        draft_key=draft_key,
+        questions=questions,
+        extra={"month": month.code},
+    )
+    already = all((ind.code, p) in stored for ind, p in due)
+    for ind, p in due:
+        value = stored.get((ind.code, p))
+        if value is None:
+            continue
+        key = f"{ind.code}@{p}"
+        if value.skipped_reason is not None:
+            form.skipped[key] = value.skipped_reason
+        else:
+            form.answers[key] = {"v": value.value, "d": value.display}
+    intro = (texts.REPORT_ALREADY_SENT if already else texts.REPORT_INTRO).format(
+        month=month.label, unit=who.unit_name, n=len(questions)
+    )
+    forms.start(ctx, form, intro=intro)
+
+
+async def save_report(ctx: Ctx, form: forms.Form) -> None:
+    who = ctx.who
+    if who is None:
+        return
+    values = []
+    for q in form.questions:
+        code, period = q.key.split("@", 1)
+        if q.key in form.answers:
+            a = form.answers[q.key]
+            values.append(reports.NewValue(code, period, a["v"], str(a["d"])))
+        elif q.key in form.skipped:
+            values.append(reports.NewValue(code, period, None, "", form.skipped[q.key]))
+    locked = await reports.locked_periods(
+        ctx.conn, campaign_id=ctx.services.campaign_id, periods=sorted({v.period for v in values})
+    )
+    if locked:  # closed while the summary was open: nothing is written
+        ctx.reply(
+            texts.REPORT_LOCKED.format(periods=", ".join(period_label(p) for p in sorted(locked)))
+        )
+        return
+    now = ctx.now()
+    changed = await reports.save_values(
+        ctx.conn,
+        campaign_id=ctx.services.campaign_id,
+        unit_id=who.unit_id,
+        person_id=who.person_id,
+        values=values,
+        now=now,
+    )
+    periods = sorted({v.period for v in values})
+    await reports.mark_submitted(
+        ctx.conn,
+        campaign_id=ctx.services.campaign_id,
+        unit_id=who.unit_id,
+        periods=periods,
+        person_id=who.person_id,
+        now=now,
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{who.person_id}",
+        action="report",
+        entity="unit",
+        entity_id=who.unit_id,
+        new={"month": form.extra.get("month"), "values": len(values), "changed": changed},
+    )
+    extra = (
+        texts.REPORT_SAVED_CHANGED.format(k=changed) if changed and changed != len(values) else ""
+    )
+    ctx.reply(texts.REPORT_SAVED.format(title=form.title, n=len(values), changed=extra))
+
+
+forms.register(forms.FormKind(name="report", command="/baocao", save=save_report))
