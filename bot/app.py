@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -166,6 +167,9 @@ class App:
                 max_instances=1,
             )
         scheduler.start()
+        # Everything built so far (aiogram's types, the campaign) lives as long as the process:
+        # keep it out of the collector's way, or every full collection walks it (long pauses).
+        gc.freeze()
         self.ready.set()
         log.info("bot running: channels=%s", ",".join(self.channels) or "none")
         try:

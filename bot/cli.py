@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from bot.settings import Settings
 
@@ -160,8 +161,31 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def export(settings: Settings, args: argparse.Namespace) -> int:
-    _err("Xuất Excel chưa có trong phiên bản này.")
-    return 2
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        _err("Tên tệp xuất phải có đuôi .xlsx, ví dụ: --out tonghop.xlsx")
+        return 2
+    _prepare(settings)
+
+    async def go() -> tuple[int, int]:
+        from bot.campaign import Campaign as CampaignDef
+        from bot.export import export_workbook
+        from storage.campaign_sync import ensure_campaign_loaded, load_definition
+        from storage.db import Database
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            async with database.read() as conn:
+                definition = await load_definition(conn, campaign_id=cid)
+            summary = await export_workbook(database, CampaignDef.model_validate(definition), out)
+        finally:
+            await database.dispose()
+        return summary.units, summary.sheets
+
+    units, sheets = asyncio.run(go())
+    _print(f"Đã xuất {out}: {units} đơn vị, {sheets} trang tính.")
+    return 0
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:

@@ -94,8 +94,9 @@ class Pipeline:
         ]
         async with self.db.transaction() as conn:
             stored = await q.store_updates(conn, rows=rows, now=self.clock())
+        given = {(u.channel, u.update_key): u for u in updates}  # no need to decode them again
         for s in stored:
-            self._schedule(s.id, Incoming.from_json(s.payload))
+            self._schedule(s.id, given[(s.channel, s.payload["update_key"])])
         return len(stored)
 
     def _schedule(self, inbox_id: int, incoming: Incoming) -> None:

@@ -41,26 +41,19 @@ class DatabaseStateStore:
     survives a restart. A failed update forgets the chat's entry, which is then read again."""
 
     def __init__(self) -> None:
-        self._known: dict[ChatKey, tuple[str, dict[str, Any], str]] = {}  # state, data, JSON
-        self._pending: dict[ChatKey, tuple[str, dict[str, Any], str]] = {}
+        self._known: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
+        self._pending: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
 
     async def load(self, conn: AsyncConnection, key: ChatKey) -> tuple[str, dict[str, Any]]:
         known = self._known.pop(key, None)  # handlers mutate it: it is theirs until committed
         if known is not None:
-            self._pending[key] = known
-            return known[0], known[1]
-        state, data = await q.load_state(conn, channel=key[0], chat_id=key[1])
-        self._pending[key] = (state, data, json.dumps(data, ensure_ascii=False))
-        return state, data
+            return known
+        return await q.load_state(conn, channel=key[0], chat_id=key[1])
 
     async def save_in_transaction(
         self, conn: AsyncConnection, key: ChatKey, state: str, data: dict[str, Any], now: datetime
     ) -> None:
-        before = self._pending.pop(key, None)
-        doc = json.dumps(data, ensure_ascii=False)
-        self._pending[key] = (state, data, doc)
-        if before is not None and (before[0], before[2]) == (state, doc):
-            return  # nothing changed (help, menus): no write
+        self._pending[key] = (state, data)
         await q.save_state(conn, channel=key[0], chat_id=key[1], state=state, data=data, now=now)
 
     async def save_after_commit(self, key: ChatKey, state: str, data: dict[str, Any]) -> None:

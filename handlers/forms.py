@@ -17,11 +17,11 @@ document that would be replaced): the person keeps the answer or gives another.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from bot.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
@@ -126,6 +126,42 @@ def register_reader(type_name: str, reader: Reader) -> None:
     READERS[type_name] = reader
 
 
+class Questions(Sequence[Question]):
+    """A form's questions, decoded only when looked at: a form is read back on every answer,
+    and most answers look at one question only."""
+
+    def __init__(self, raw: list[dict[str, Any]]) -> None:
+        self.raw = raw
+        self._decoded: dict[int, Question] = {}
+
+    @classmethod
+    def of(cls, questions: Sequence[Question]) -> Questions:
+        if isinstance(questions, Questions):
+            return questions
+        made = cls([q.to_json() for q in questions])
+        made._decoded = dict(enumerate(questions))
+        return made
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Question: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Question]: ...
+
+    def __getitem__(self, index: int | slice) -> Question | list[Question]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.raw)
+        q = self._decoded.get(index)
+        if q is None:
+            q = self._decoded[index] = Question.from_json(self.raw[index])
+        return q
+
+
 @dataclass
 class Form:
     """A form in progress, as kept in the conversation data."""
@@ -133,7 +169,7 @@ class Form:
     kind: str
     title: str
     draft_key: str
-    questions: list[Question]
+    questions: Sequence[Question]
     i: int = 0
     step: str = ASK
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → {"v", "d"}
@@ -141,12 +177,16 @@ class Form:
     editing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.questions = Questions.of(self.questions)
+
     def to_json(self) -> dict[str, Any]:
+        questions = self.questions
         return {
             "kind": self.kind,
             "title": self.title,
             "draft_key": self.draft_key,
-            "questions": [q.to_json() for q in self.questions],
+            "questions": questions.raw if isinstance(questions, Questions) else [],
             "i": self.i,
             "step": self.step,
             "answers": self.answers,
@@ -161,7 +201,7 @@ class Form:
             kind=data["kind"],
             title=data["title"],
             draft_key=data["draft_key"],
-            questions=[Question.from_json(q) for q in data["questions"]],
+            questions=Questions(list(data["questions"])),
             i=int(data["i"]),
             step=data["step"],
             answers=dict(data["answers"]),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -75,6 +77,27 @@ class LoopConnection:
     async def run_sync(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
         return fn(self._conn, *args, **kw)
 
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, inside this transaction (for the hot path)."""
+        dbapi = self._conn.connection.dbapi_connection
+        if not isinstance(dbapi, sqlite3.Connection):
+            raise TypeError("not a sqlite3 connection")
+        return dbapi
+
+
+def raw_sqlite(conn: AsyncConnection) -> sqlite3.Connection | None:
+    """The sqlite3 connection behind `conn` when it is one of ours, else None.
+
+    A statement through SQLAlchemy costs about 38 µs, through sqlite3 about 2 µs (measured):
+    the few statements every update runs use it directly on SQLite."""
+    loop_conn: Any = conn
+    return loop_conn.raw() if isinstance(loop_conn, LoopConnection) else None
+
+
+def sqlite_time(when: datetime) -> str:
+    """A UTC time as the `UTCDateTime` column keeps it on SQLite (naive, microseconds)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
 
 class Database:
     """The database, and the discipline this project uses to write.
@@ -111,9 +134,9 @@ class Database:
             raise RuntimeError("no engine")
         async with self._write_lock:
             with self.sync_engine.connect() as plain:
-                conn = plain.execution_options(sqlite_immediate=True)
-                with conn.begin():
-                    yield cast(AsyncConnection, LoopConnection(conn))
+                writer = plain.execution_options(sqlite_immediate=True)
+                with writer.begin():
+                    yield cast(AsyncConnection, LoopConnection(writer))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

@@ -33,7 +33,9 @@ def test_numbered_and_typed_choices_map_to_values() -> None:
 def test_commands_parse_with_bot_suffix_and_bare_words_only_when_idle() -> None:
     router = build_router()
     parsed = router.parse_command("/start@thidua_bot ABCDE-FGHJK", idle=False)
-    assert parsed is not None and parsed[0].name == "start" and parsed[1] == "ABCDE-FGHJK"
+    assert parsed is not None
+    assert parsed[0].name == "start"
+    assert parsed[1] == "ABCDE-FGHJK"
     bare = router.parse_command("Trợ giúp", idle=True)
     assert bare is None  # two words; only single command words count
     assert router.parse_command("trogiup", idle=True) is not None

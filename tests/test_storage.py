@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
+from sqlmodel import col
 
 from bot.campaign import CampaignFileError, bundled_campaign_path
 from storage.campaign_sync import load_campaign_file
@@ -22,28 +24,44 @@ NOW = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(any_db_url: str) -> Database:
+async def db(any_db_url: str) -> AsyncIterator[Database]:
     database = Database(any_db_url)
-    yield database  # type: ignore[misc]
+    yield database
     await database.dispose()
 
 
 async def test_migrations_create_every_table(db: Database) -> None:
     async with db.read() as conn:
         names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
-    assert {"campaign", "unit", "indicator", "deadline", "person", "membership", "chat_identity",
-            "invite_code", "invite_throttle", "audit_log", "inbox", "outbox",
-            "conversation_state", "alembic_version"} <= names
+    assert {
+        "campaign",
+        "unit",
+        "indicator",
+        "deadline",
+        "person",
+        "membership",
+        "chat_identity",
+        "invite_code",
+        "invite_throttle",
+        "audit_log",
+        "inbox",
+        "outbox",
+        "conversation_state",
+        "alembic_version",
+    } <= names
 
 
 async def test_bundled_campaign_is_loaded_with_its_units(db: Database) -> None:
     async with db.read() as conn:
-        hoa_lac = (await conn.execute(
-            select(Unit.active_to).where(Unit.code == "P_HOA_LAC")  # type: ignore[arg-type]
-        )).scalar_one()
-        communes = (await conn.execute(
-            select(func.count()).select_from(Unit).where(Unit.kind == "COMMUNE")  # type: ignore[arg-type]
-        )).scalar_one()
+        hoa_lac = (
+            await conn.execute(select(col(Unit.active_to)).where(col(Unit.code) == "P_HOA_LAC"))
+        ).scalar_one()
+        communes = (
+            await conn.execute(
+                select(func.count()).select_from(Unit).where(Unit.kind == "COMMUNE")  # type: ignore[arg-type]
+            )
+        ).scalar_one()
+    assert hoa_lac is not None
     assert hoa_lac.isoformat() == "2024-10-31"
     assert communes == 17
 
@@ -55,8 +73,15 @@ async def test_changed_campaign_file_updates_and_retires_without_losing_rows(
     async with db.transaction() as conn:
         pnv = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="PNV")
         assert pnv is not None
-        person = await create_person(conn, full_name="Lan", unit_id=pnv.id, role="focal",
-                                     channel="telegram", external_id="1", chat_id="1")
+        person = await create_person(
+            conn,
+            full_name="Lan",
+            unit_id=pnv.id,
+            role="focal",
+            channel="telegram",
+            external_id="1",
+            chat_id="1",
+        )
     changed = text.replace('name: "Phòng Nội vụ",', 'name: "Phòng Nội vụ thành phố",', 1)
     assert changed != text
     # Drop the last indicator (M02) from the file: it must be retired, not deleted.
@@ -71,11 +96,12 @@ async def test_changed_campaign_file_updates_and_retires_without_losing_rows(
     assert report.counts["indicator"]["retired"] == 1
     async with db.read() as conn:
         who = await find_identity(conn, channel="telegram", external_id="1")
-        m02 = (await conn.execute(
-            select(Indicator.retired).where(Indicator.code == "M02")  # type: ignore[arg-type]
-        )).scalar_one()
+        m02 = (
+            await conn.execute(select(col(Indicator.retired)).where(col(Indicator.code) == "M02"))
+        ).scalar_one()
         audits = (await conn.execute(select(func.count()).select_from(AuditLog))).scalar_one()
-    assert who is not None and who.person_id == person
+    assert who is not None
+    assert who.person_id == person
     assert who.unit_name == "Phòng Nội vụ thành phố"
     assert m02 is True
     assert audits >= 2
@@ -86,7 +112,8 @@ async def test_changed_campaign_file_updates_and_retires_without_losing_rows(
 async def test_invalid_campaign_file_loads_nothing(db: Database, tmp_path: Path) -> None:
     text = bundled_campaign_path().read_text(encoding="utf-8")
     bad = text.replace('name: "Phòng Nội vụ",', 'name: "Phòng Nội vụ mới",', 1).replace(
-        "kind: COMMUNE,", "kind: NO_SUCH_KIND,", 1)
+        "kind: COMMUNE,", "kind: NO_SUCH_KIND,", 1
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(CampaignFileError) as err:
@@ -94,7 +121,8 @@ async def test_invalid_campaign_file_loads_nothing(db: Database, tmp_path: Path)
     assert "NO_SUCH_KIND" in str(err.value) or "kind" in str(err.value)
     async with db.read() as conn:
         unit = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="PNV")
-    assert unit is not None and unit.name == "Phòng Nội vụ"
+    assert unit is not None
+    assert unit.name == "Phòng Nội vụ"
 
 
 async def test_inbox_drops_redelivered_updates(db: Database) -> None:
@@ -117,11 +145,15 @@ async def test_a_rolled_back_handling_leaves_the_update_pending(db: Database) ->
     row = {"channel": "zalo", "update_key": "abc", "chat_id": "e4ea", "payload": {}}
     async with db.transaction() as conn:
         [stored] = await q.store_updates(conn, rows=[row], now=NOW)
-    with pytest.raises(RuntimeError):
+
+    async def handler_that_crashes() -> None:
         async with db.transaction() as conn:
             await q.claim_update(conn, inbox_id=stored.id, now=NOW)
             await q.save_state(conn, channel="zalo", chat_id="e4ea", state="x", data={}, now=NOW)
             raise RuntimeError("crash in the handler")
+
+    with pytest.raises(RuntimeError):
+        await handler_that_crashes()
     async with db.read() as conn:
         assert [p.id for p in await q.pending_updates(conn)] == [stored.id]
         assert await q.load_state(conn, channel="zalo", chat_id="e4ea") == ("", {})
@@ -130,10 +162,12 @@ async def test_a_rolled_back_handling_leaves_the_update_pending(db: Database) ->
 async def test_conversation_state_round_trips_unicode(db: Database) -> None:
     data = {"answers": {"T04": 95.5}, "note": "Đã hoàn thành 19/20 thủ tục"}
     async with db.transaction() as conn:
-        await q.save_state(conn, channel="telegram", chat_id="9", state="report.ask",
-                           data=data, now=NOW)
-        await q.save_state(conn, channel="telegram", chat_id="9", state="report.ask2",
-                           data=data, now=NOW)
+        await q.save_state(
+            conn, channel="telegram", chat_id="9", state="report.ask", data=data, now=NOW
+        )
+        await q.save_state(
+            conn, channel="telegram", chat_id="9", state="report.ask2", data=data, now=NOW
+        )
     async with db.read() as conn:
         assert await q.load_state(conn, channel="telegram", chat_id="9") == ("report.ask2", data)
 
@@ -142,19 +176,34 @@ async def test_invite_code_is_consumed_once_and_expires(db: Database) -> None:
     async with db.transaction() as conn:
         unit = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="X_HAI_SON")
         assert unit is not None
-        [code] = await invites.create_codes(conn, unit_id=unit.id, role="focal", count=1,
-                                            now=NOW, ttl=timedelta(days=1), created_by="t")
+        [code] = await invites.create_codes(
+            conn,
+            unit_id=unit.id,
+            role="focal",
+            count=1,
+            now=NOW,
+            ttl=timedelta(days=1),
+            created_by="t",
+        )
     async with db.transaction() as conn:
         status, info = await invites.check_code(conn, code=code.lower(), now=NOW)
-        assert status is invites.Redeem.OK and info is not None
+        assert status is invites.Redeem.OK
+        assert info is not None
         assert info.unit_name == "Xã Hải Sơn"
         assert await invites.consume(conn, invite_id=info.invite_id, now=NOW)
         assert not await invites.consume(conn, invite_id=info.invite_id, now=NOW)
     async with db.read() as conn:
         assert (await invites.check_code(conn, code=code, now=NOW))[0] is invites.Redeem.USED
     async with db.transaction() as conn:
-        [late] = await invites.create_codes(conn, unit_id=unit.id, role="focal", count=1,
-                                            now=NOW, ttl=timedelta(days=1), created_by="t")
+        [late] = await invites.create_codes(
+            conn,
+            unit_id=unit.id,
+            role="focal",
+            count=1,
+            now=NOW,
+            ttl=timedelta(days=1),
+            created_by="t",
+        )
         later = NOW + timedelta(days=2)
         assert (await invites.check_code(conn, code=late, now=later))[0] is invites.Redeem.EXPIRED
 
@@ -163,20 +212,32 @@ async def test_codes_for_a_closed_unit_are_refused(db: Database) -> None:
     async with db.transaction() as conn:
         unit = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="P_HOA_LAC")
         assert unit is not None
-        [code] = await invites.create_codes(conn, unit_id=unit.id, role="focal", count=1,
-                                            now=NOW, ttl=timedelta(days=400), created_by="t")
+        [code] = await invites.create_codes(
+            conn,
+            unit_id=unit.id,
+            role="focal",
+            count=1,
+            now=NOW,
+            ttl=timedelta(days=400),
+            created_by="t",
+        )
         after_merger = datetime(2024, 11, 2, tzinfo=UTC)
         assert (await invites.check_code(conn, code=code, now=after_merger))[0] is (
-            invites.Redeem.UNIT_CLOSED)
+            invites.Redeem.UNIT_CLOSED
+        )
         assert (await invites.check_code(conn, code=code, now=NOW))[0] is invites.Redeem.OK
 
 
 async def test_outbox_rows_are_marked_sent(db: Database) -> None:
     async with db.transaction() as conn:
-        rows = await q.enqueue_replies(conn, channel="telegram", chat_id="1",
-                                       payloads=[{"text": "a", "choices": []},
-                                                 {"text": "b", "choices": []}],
-                                       inbox_id=None, now=NOW)
+        rows = await q.enqueue_replies(
+            conn,
+            channel="telegram",
+            chat_id="1",
+            payloads=[{"text": "a", "choices": []}, {"text": "b", "choices": []}],
+            inbox_id=None,
+            now=NOW,
+        )
     async with db.transaction() as conn:
         await q.mark_outbox(conn, ids=[rows[0].id], status="sent", now=NOW)
     async with db.read() as conn:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import raw_sqlite
 from storage.models import ChatIdentity, Membership, Person, Unit
 
 _P = Person.__table__  # type: ignore[attr-defined]
@@ -56,10 +57,31 @@ _FIND_IDENTITY = (
 )  # built once: it runs for every update
 
 
+_FIND_IDENTITY_SQLITE = (
+    "SELECT p.id, p.full_name, u.id, u.code, u.name, u.kind, m.role, c.channel, c.chat_id, "
+    "c.last_seen_at FROM chat_identity c JOIN person p ON p.id = c.person_id "
+    "JOIN membership m ON m.person_id = p.id AND m.active "
+    "JOIN unit u ON u.id = m.unit_id "
+    "WHERE c.channel = ? AND c.external_id = ? ORDER BY m.id LIMIT 1"
+)
+
+
+def _from_sqlite_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 async def find_identity(
     conn: AsyncConnection, *, channel: str, external_id: str
 ) -> Identity | None:
     """The registered person behind a messenger account, or None."""
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        found = raw.execute(_FIND_IDENTITY_SQLITE, (channel, external_id)).fetchone()
+        if found is None:
+            return None
+        values = list(found)
+        values[9] = _from_sqlite_time(values[9])
+        return Identity(*values)
     row = (await conn.execute(_FIND_IDENTITY, {"channel": channel, "ext": external_id})).first()
     return Identity(*tuple(row)) if row else None
 

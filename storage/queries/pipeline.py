@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import raw_sqlite, sqlite_time
 from storage.models import ConversationState, InboxUpdate, OutboxMessage
 from storage.queries.dialect import insert_for
 
@@ -40,6 +42,21 @@ async def store_updates(
     if not rows:
         return []
     new: list[StoredUpdate] = []
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        at = sqlite_time(now)
+        for row in rows:
+            found = raw.execute(
+                "INSERT INTO inbox (channel, update_key, chat_id, payload, status, attempts, "
+                "received_at) VALUES (?, ?, ?, ?, 'pending', 0, ?) "
+                "ON CONFLICT (channel, update_key) DO NOTHING RETURNING id",
+                (row["channel"], row["update_key"], row["chat_id"], json.dumps(row["payload"]), at),
+            ).fetchone()
+            if found is not None:
+                new.append(
+                    StoredUpdate(int(found[0]), row["channel"], row["chat_id"], row["payload"])
+                )
+        return new
     stmt = _STORE.get(conn.dialect.name)
     if stmt is None:
         stmt = _STORE[conn.dialect.name] = (
@@ -107,6 +124,14 @@ def _save_state_stmt(conn: AsyncConnection) -> Any:
 
 async def claim_update(conn: AsyncConnection, *, inbox_id: int, now: datetime) -> bool:
     """Mark an update handled, inside the handling transaction; False if it already was."""
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        cur = raw.execute(
+            "UPDATE inbox SET status = 'done', handled_at = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'pending'",
+            (sqlite_time(now), inbox_id),
+        )
+        return cur.rowcount == 1
     res = await conn.execute(_CLAIM, {"iid": inbox_id, "now": now})
     return res.rowcount == 1
 
@@ -139,6 +164,16 @@ async def enqueue_replies(
 ) -> list[OutboxRow]:
     """Replies to deliver after the transaction commits."""
     out: list[OutboxRow] = []
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        for payload in payloads:
+            cur = raw.execute(
+                "INSERT INTO outbox (channel, chat_id, payload, status, attempts, inbox_id, "
+                "created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+                (channel, chat_id, json.dumps(payload), inbox_id, sqlite_time(now)),
+            )
+            out.append(OutboxRow(int(cur.lastrowid or 0), channel, chat_id, payload))
+        return out
     for payload in payloads:
         params = {
             "channel": channel,
@@ -175,6 +210,14 @@ async def mark_outbox(
     """Record the fate of delivered (or undeliverable) replies."""
     if not ids:
         return
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        raw.executemany(
+            "UPDATE outbox SET status = ?, sent_at = ?, error = ?, attempts = attempts + 1 "
+            "WHERE id = ?",
+            [(status, sqlite_time(now), error, i) for i in ids],
+        )
+        return
     await conn.execute(
         update(_OUT)
         .where(_OUT.c.id == bindparam("oid"))
@@ -186,6 +229,13 @@ async def mark_outbox(
 async def load_state(
     conn: AsyncConnection, *, channel: str, chat_id: str
 ) -> tuple[str, dict[str, Any]]:
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        found = raw.execute(
+            "SELECT state, data FROM conversation_state WHERE channel = ? AND chat_id = ?",
+            (channel, chat_id),
+        ).fetchone()
+        return (found[0], json.loads(found[1])) if found else ("", {})
     row = (await conn.execute(_LOAD_STATE, {"ch": channel, "cid": chat_id})).first()
     return (row[0], dict(row[1])) if row else ("", {})
 
@@ -199,6 +249,15 @@ async def save_state(
     data: dict[str, Any],
     now: datetime,
 ) -> None:
+    raw = raw_sqlite(conn)
+    if raw is not None:
+        raw.execute(
+            "INSERT INTO conversation_state (channel, chat_id, state, data, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET "
+            "state = excluded.state, data = excluded.data, updated_at = excluded.updated_at",
+            (channel, chat_id, state, json.dumps(data), sqlite_time(now)),
+        )
+        return
     await conn.execute(
         _save_state_stmt(conn),
         {"channel": channel, "chat_id": chat_id, "state": state, "data": data, "updated_at": now},

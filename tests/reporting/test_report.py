@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.app import App
 from bot.settings import Settings
 from storage.models import IndicatorValue, IndicatorValueHistory, Unit

@@ -1,0 +1,312 @@
+"""Award eligibility from the campaign file's rules: plain functions, no I/O.
+
+Each criterion of an award names one machine-checkable check (see
+:mod:`bot.campaign.schema`); :func:`evaluate` computes its outcome for a unit from the unit's
+facts, and keeps the evidence behind it (the deadlines, the values, the initiatives looked
+at), so that a unit is shown what it still lacks and an officer why a unit ranks where it does.
+
+Outcomes: ``met``; ``not_met`` (the evidence so far fails it: a deadline missed, a value below
+its target); ``open`` (the evidence is not complete yet: a deadline not yet due, a value not yet
+reported); ``not_applicable`` (counts as met, e.g. i3 for a unit without an annual reform index);
+``assessment`` (an officer decides; not computed here).
+
+Indicator criteria look at the latest value a unit reported for each indicator; a value of a
+period before the campaign's last one is *provisional* (the year's result may still change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.campaign.schema import (
+    AdminAssessmentCheck,
+    Award,
+    Campaign,
+    Criterion,
+    Deadline,
+    DeadlinesMetCheck,
+    IndicatorsMetCheck,
+    InitiativeRegisteredCheck,
+    RatingAtLeastCheck,
+    Unit,
+)
+from bot.domain.status import (
+    DeadlineLine,
+    DeadlineState,
+    IndicatorLine,
+    IndicatorState,
+    UnitFacts,
+    ValueFact,
+    deadline_line,
+    deadlines_for,
+    final_period,
+    indicator_line,
+)
+from bot.vntext import fold
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    OPEN = "open"
+    NOT_APPLICABLE = "not_applicable"
+    ASSESSMENT = "assessment"
+
+
+SATISFIED = frozenset({Outcome.MET, Outcome.NOT_APPLICABLE})
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion for one unit, with the evidence behind its outcome."""
+
+    criterion: Criterion
+    outcome: Outcome
+    deadlines: tuple[DeadlineLine, ...] = ()  # deadlines_met: each deadline considered
+    indicators: tuple[IndicatorLine, ...] = ()  # indicators_met, rating_at_least: values used
+    initiatives: int = 0  # initiative_registered: how many are registered
+    required: int = 0  # initiative_registered: how many are needed
+    provisional: bool = False  # based on values of a period before the campaign's last
+
+    @property
+    def machine(self) -> bool:
+        """Whether the bot computes it (an officer's assessment is not computed)."""
+        return not isinstance(self.criterion.check, AdminAssessmentCheck)
+
+    @property
+    def satisfied(self) -> bool:
+        return self.outcome in SATISFIED
+
+    def failing_deadlines(self) -> list[DeadlineLine]:
+        return [d for d in self.deadlines if d.state is not DeadlineState.ON_TIME]
+
+    def failing_indicators(self) -> list[IndicatorLine]:
+        return [i for i in self.indicators if i.state is not IndicatorState.MET]
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    award: Award
+    unit: Unit
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def machine(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.criteria if c.machine)
+
+    @property
+    def met(self) -> int:
+        """Machine-checked criteria met (or not applicable)."""
+        return sum(1 for c in self.machine if c.satisfied)
+
+    @property
+    def eligible(self) -> bool:
+        """Every machine-checked criterion met; officers' assessments still to come."""
+        return all(c.satisfied for c in self.machine)
+
+    @property
+    def gaps(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.machine if not c.satisfied)
+
+    def sort_key(self) -> tuple[int, int, int, int, int, str]:
+        values_met = sum(
+            1 for c in self.criteria for i in c.indicators if i.state is IndicatorState.MET
+        )
+        on_time = sum(
+            1 for c in self.criteria for d in c.deadlines if d.state is DeadlineState.ON_TIME
+        )
+        not_met = sum(1 for c in self.machine if c.outcome is Outcome.NOT_MET)
+        return (
+            -int(self.eligible),
+            -self.met,
+            not_met,
+            -values_met,
+            -on_time,
+            fold(self.unit.name),
+        )
+
+
+def machine_awards(campaign: Campaign) -> tuple[Award, ...]:
+    """Awards for collectives that have at least one criterion the bot can check."""
+    return tuple(
+        a
+        for a in campaign.awards
+        if a.for_ in ("collective", "both")
+        and any(not isinstance(c.check, AdminAssessmentCheck) for c in a.criteria)
+    )
+
+
+def applies(award: Award, unit: Unit) -> bool:
+    return award.for_ in ("collective", "both") and (
+        award.applies_to is None or award.applies_to.covers(unit)
+    )
+
+
+def latest_fact(
+    facts: UnitFacts, code: str, *, reported_only: bool = True
+) -> tuple[str, ValueFact] | None:
+    """The latest period (and its value) the unit has for an indicator.
+
+    Period codes of one indicator share a frequency, so they sort as text."""
+    found = [
+        (p, f)
+        for (c, p), f in facts.values.items()
+        if c == code and (f.reported or not reported_only)
+    ]
+    return max(found, key=lambda pf: pf[0]) if found else None
+
+
+def evaluate(
+    award: Award,
+    campaign: Campaign,
+    unit: Unit,
+    facts: UnitFacts,
+    *,
+    today: date,
+    deadlines: Sequence[Deadline],
+    tz: ZoneInfo,
+) -> AwardResult:
+    """Every criterion of ``award`` for ``unit`` on ``today``."""
+    results = tuple(
+        _criterion(c, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
+        for c in award.criteria
+    )
+    return AwardResult(award, unit, results)
+
+
+def _criterion(
+    criterion: Criterion,
+    campaign: Campaign,
+    unit: Unit,
+    facts: UnitFacts,
+    *,
+    today: date,
+    deadlines: Sequence[Deadline],
+    tz: ZoneInfo,
+) -> CriterionResult:
+    check = criterion.check
+    if isinstance(check, DeadlinesMetCheck):
+        return _deadlines_met(
+            criterion, check, unit, facts, today=today, deadlines=deadlines, tz=tz
+        )
+    if isinstance(check, IndicatorsMetCheck):
+        return _indicators_met(criterion, check, campaign, unit, facts)
+    if isinstance(check, RatingAtLeastCheck):
+        return _rating_at_least(criterion, check, campaign, unit, facts)
+    if isinstance(check, InitiativeRegisteredCheck):
+        count = len(facts.live_initiatives())
+        if count >= check.min_count:
+            outcome = Outcome.MET
+        else:
+            outcome = Outcome.NOT_MET if today > campaign.campaign.period.end else Outcome.OPEN
+        return CriterionResult(criterion, outcome, initiatives=count, required=check.min_count)
+    return CriterionResult(criterion, Outcome.ASSESSMENT)
+
+
+def _deadlines_met(
+    criterion: Criterion,
+    check: DeadlinesMetCheck,
+    unit: Unit,
+    facts: UnitFacts,
+    *,
+    today: date,
+    deadlines: Sequence[Deadline],
+    tz: ZoneInfo,
+) -> CriterionResult:
+    mine = deadlines_for(unit, deadlines)
+    if check.deadlines is not None:
+        mine = tuple(d for d in mine if d.code in check.deadlines)
+    lines = tuple(deadline_line(d, facts, today, tz) for d in mine)
+    states = {line.state for line in lines}
+    if states & {DeadlineState.LATE, DeadlineState.OVERDUE}:
+        outcome = Outcome.NOT_MET
+    elif DeadlineState.OPEN in states:
+        outcome = Outcome.OPEN
+    else:
+        outcome = Outcome.MET
+    return CriterionResult(criterion, outcome, deadlines=lines)
+
+
+def _indicators_met(
+    criterion: Criterion,
+    check: IndicatorsMetCheck,
+    campaign: Campaign,
+    unit: Unit,
+    facts: UnitFacts,
+) -> CriterionResult:
+    wanted = [
+        ind
+        for ind in campaign.indicators_for(unit)
+        if ind.required
+        and ind.target is not None
+        and (check.indicators is None or ind.code in check.indicators)
+    ]
+    lines = []
+    provisional = False
+    for ind in wanted:
+        final = final_period(ind.frequency, campaign)
+        latest = latest_fact(facts, ind.code) or latest_fact(facts, ind.code, reported_only=False)
+        if latest is None:
+            lines.append(indicator_line(ind, final, None, campaign.rating_scale))
+            continue
+        period, fact = latest
+        provisional = provisional or period < final
+        line = indicator_line(ind, period, fact, campaign.rating_scale)
+        if line.state is IndicatorState.RETURNED and fact.reported:
+            # Returned for correction: judged on the value as it stands, comment kept.
+            judged = indicator_line(
+                ind, period, ValueFact(fact.value, fact.display), campaign.rating_scale
+            )
+            line = IndicatorLine(ind, period, judged.state, fact.display, fact.review_comment)
+        lines.append(line)
+    return CriterionResult(
+        criterion, _outcome_of(lines), indicators=tuple(lines), provisional=provisional
+    )
+
+
+def _outcome_of(lines: Iterable[IndicatorLine]) -> Outcome:
+    states = {line.state for line in lines}
+    if IndicatorState.NOT_MET in states:
+        return Outcome.NOT_MET
+    if states - {IndicatorState.MET, IndicatorState.REPORTED}:
+        return Outcome.OPEN
+    return Outcome.MET
+
+
+def _rating_at_least(
+    criterion: Criterion,
+    check: RatingAtLeastCheck,
+    campaign: Campaign,
+    unit: Unit,
+    facts: UnitFacts,
+) -> CriterionResult:
+    if check.only_if_unit_flag is not None and not unit.has_flag(check.only_if_unit_flag):
+        return CriterionResult(criterion, Outcome.NOT_APPLICABLE)
+    ind = campaign.indicator(check.indicator)
+    if ind is None:  # pragma: no cover - the campaign file's references are checked on load
+        return CriterionResult(criterion, Outcome.OPEN)
+    latest = latest_fact(facts, ind.code)
+    if latest is None:
+        line = indicator_line(ind, final_period(ind.frequency, campaign), None, ())
+        return CriterionResult(criterion, Outcome.OPEN, indicators=(line,))
+    period, fact = latest
+    wanted, actual = campaign.rating_rank(check.value), campaign.rating_rank(str(fact.value))
+    met = wanted is not None and actual is not None and actual >= wanted
+    line = IndicatorLine(
+        ind,
+        period,
+        IndicatorState.MET if met else IndicatorState.NOT_MET,
+        fact.display,
+        fact.review_comment,
+    )
+    return CriterionResult(criterion, Outcome.MET if met else Outcome.NOT_MET, indicators=(line,))
+
+
+def rank(results: Iterable[AwardResult]) -> list[AwardResult]:
+    """Eligible units first, then by criteria met, fewer failures, more values and deadlines
+    met, and name."""
+    return sorted(results, key=AwardResult.sort_key)

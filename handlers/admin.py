@@ -1,0 +1,18 @@
+"""Phòng Nội vụ's commands, joined in one router (each module holds a group of them).
+
+- `handlers.admin_overview`: /tonghop, /quahan, /khenthuong, /xuat
+- `handlers.admin_review`: /duyet
+- `handlers.admin_outreach`: /dondoc, /thongbao, /moi
+
+Who reaches which units is in `handlers.admin_common`.
+"""
+
+from __future__ import annotations
+
+from bot.conversation import Router
+from handlers import admin_outreach, admin_overview, admin_review
+
+router = Router()
+router.include(admin_overview.router)
+router.include(admin_review.router)
+router.include(admin_outreach.router)

@@ -1,0 +1,238 @@
+"""Admins' views of the campaign: `/tonghop` (overview and chart), `/quahan` (overdue units),
+`/khenthuong` (award eligibility, ranked, with evidence) and `/xuat` (the Excel export).
+
+Each reads the units in the admin's reach with a fixed number of statements (see
+`storage.queries.oversight`) and leaves the reckoning to `bot.domain`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+from bot import charts
+from bot.conversation import Ctx, Router
+from bot.domain.awards import applies, evaluate, machine_awards, rank
+from bot.domain.periods import Month, parse_month
+from bot.domain.status import (
+    clamp_month,
+    month_periods,
+    overdue_by_deadline,
+    overview,
+    overview_month,
+)
+from bot.export import collect, write_workbook
+from bot.messages import Attachment, Choice
+from handlers import texts_oversight as tx
+from handlers.admin_common import (
+    ADMINS,
+    campaign_of,
+    deadline_report_periods,
+    deadlines_of,
+    find_unit,
+    load_scoped,
+    require_reach,
+    today_of,
+    tz_of,
+)
+from storage.queries import audit, oversight
+from storage.queries.units import get_unit_by_code
+
+router = Router()
+
+AWARD_LIST_LIMIT = 20
+
+
+def _files(ctx: Ctx, folder: str) -> Path:
+    return ctx.services.settings.data_dir / folder
+
+
+@router.command("tonghop", "tong_hop", description=tx.CMD_OVERVIEW, roles=ADMINS)
+async def overview_cmd(ctx: Ctx) -> None:
+    ctx.clear()
+    reach = require_reach(ctx)
+    if reach is None:
+        return
+    campaign = campaign_of(ctx)
+    today = today_of(ctx)
+    month = overview_month(campaign, today)
+    if ctx.args:
+        parsed = parse_month(ctx.args)
+        if parsed is None:
+            ctx.reply(tx.OVERVIEW_BAD_MONTH.format(text=ctx.args))
+            return
+        month = clamp_month(campaign, parsed)
+    deadlines = await deadlines_of(ctx)
+    scoped = await load_scoped(
+        ctx,
+        reach,
+        value_periods=month_periods(campaign, month),
+        submission_periods=deadline_report_periods(deadlines),
+    )
+    if not scoped.units:
+        ctx.reply(tx.OVERVIEW_NO_UNITS.format(scope=reach.label))
+        return
+    tz = tz_of(ctx)
+    ov = overview(
+        campaign, scoped.units, scoped.facts, month=month, today=today, deadlines=deadlines, tz=tz
+    )
+    pending = await oversight.pending_count(
+        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+    )
+    fixes = await oversight.corrections(
+        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+    )
+    text = tx.overview_text(
+        ov,
+        scope=reach.label,
+        pending=pending,
+        returned=fixes.returned,
+        corrected=fixes.corrected,
+        mean_hours=fixes.mean_hours,
+    )
+    folder = _files(ctx, "charts")
+    path = folder / f"tonghop-{uuid.uuid4().hex}.png"
+    await asyncio.to_thread(
+        charts.bar_chart,
+        path,
+        title=tx.CHART_TITLE.format(month=month.label),
+        categories=[s.label for s in ov.kinds],
+        series=[
+            (tx.CHART_COMPLETENESS, [s.completeness for s in ov.kinds]),
+            (tx.CHART_TIMELINESS, [s.timeliness for s in ov.kinds]),
+        ],
+        axis_label=tx.CHART_AXIS,
+    )
+    await asyncio.to_thread(charts.sweep, folder)
+    others = [m for m in (month.previous(), _next(month)) if clamp_month(campaign, m) == m]
+    ctx.reply(
+        text,
+        [
+            Choice(tx.OVERVIEW_OTHER_MONTH.format(month=m.label), f"/tonghop {m.month}/{m.year}")
+            for m in others
+        ],
+        attachment=Attachment(str(path), kind="photo", file_name=path.name),
+    )
+
+
+def _next(month: Month) -> Month:
+    return Month(month.year + 1, 1) if month.month == 12 else Month(month.year, month.month + 1)
+
+
+@router.command("quahan", "qua_han", description=tx.CMD_OVERDUE, roles=ADMINS)
+async def overdue_cmd(ctx: Ctx) -> None:
+    ctx.clear()
+    reach = require_reach(ctx)
+    if reach is None:
+        return
+    deadlines = await deadlines_of(ctx)
+    scoped = await load_scoped(ctx, reach, submission_periods=deadline_report_periods(deadlines))
+    today = today_of(ctx)
+    items = overdue_by_deadline(
+        scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=tz_of(ctx)
+    )
+    ctx.reply(tx.overdue_text(items, campaign=campaign_of(ctx), today=today, scope=reach.label))
+
+
+@router.command("khenthuong", "khen_thuong", description=tx.CMD_AWARDS, roles=ADMINS)
+async def awards_cmd(ctx: Ctx) -> None:
+    ctx.clear()
+    reach = require_reach(ctx)
+    if reach is None:
+        return
+    campaign = campaign_of(ctx)
+    awards = machine_awards(campaign)
+    if not awards:
+        ctx.reply(tx.AWARDS_NONE)
+        return
+    award = awards[0]
+    today, tz = today_of(ctx), tz_of(ctx)
+    deadlines = await deadlines_of(ctx)
+    if ctx.args:
+        unit = find_unit(campaign, ctx.args)
+        if unit is None:
+            ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
+            return
+        ref = await get_unit_by_code(ctx.conn, campaign_id=ctx.services.campaign_id, code=unit.code)
+        if ref is None or ref.retired or not reach.covers(ref.id, ref.kind):
+            ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+            return
+        if not applies(award, unit):
+            ctx.reply(tx.AWARDS_NOT_APPLICABLE.format(unit=unit.name, title=award.title))
+            return
+        facts = await oversight.unit_facts(
+            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ref.id
+        )
+        result = evaluate(award, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
+        ctx.reply(tx.award_detail_text(result, campaign=campaign, tz=tz))
+        return
+    scoped = await load_scoped(
+        ctx, reach, submission_periods=deadline_report_periods(deadlines), latest_values=True
+    )
+    results = rank(
+        evaluate(award, campaign, u, scoped.facts[u.code], today=today, deadlines=deadlines, tz=tz)
+        for u in scoped.units
+        if applies(award, u)
+    )
+    if not results:
+        ctx.reply(tx.AWARDS_NO_UNITS.format(scope=reach.label, title=award.title))
+        return
+    shown = results[:AWARD_LIST_LIMIT]
+    lines = [
+        tx.AWARDS_HEAD.format(
+            title=award.title.upper(),
+            scope=reach.label,
+            today=tx.fmt_date(today),
+            eligible=sum(1 for r in results if r.eligible),
+            units=len(results),
+        ),
+        tx.AWARDS_LEGEND,
+        "",
+        *(
+            tx.AWARDS_ROW.format(rank=i, unit=r.unit.name, marks=tx.award_marks(r))
+            for i, r in enumerate(shown, start=1)
+        ),
+    ]
+    if len(results) > len(shown):
+        lines.append(tx.MORE_UNITS.format(n=len(results) - len(shown)))
+    lines += ["", tx.AWARDS_NOTE]
+    ctx.reply(
+        "\n".join(lines),
+        [Choice(r.unit.name, f"/khenthuong {r.unit.code}") for r in shown],
+    )
+
+
+@router.command("xuat", "xuatexcel", description=tx.CMD_EXPORT, roles=ADMINS)
+async def export_cmd(ctx: Ctx) -> None:
+    ctx.clear()
+    reach = require_reach(ctx)
+    who = ctx.who
+    if reach is None or who is None:
+        return
+    campaign = campaign_of(ctx)
+    data = await collect(
+        ctx.conn, campaign, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+    )
+    today = today_of(ctx)
+    name = tx.EXPORT_FILE_NAME.format(day=today.isoformat())
+    path = _files(ctx, "exports") / f"{uuid.uuid4().hex}.xlsx"
+    summary = await asyncio.to_thread(write_workbook, data, path)
+    await asyncio.to_thread(charts.sweep, path.parent, pattern="*.xlsx")
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{who.person_id}",
+        action="export",
+        entity="campaign",
+        entity_id=ctx.services.campaign_id,
+        new={"units": summary.units, "scope": sorted(reach.kinds) if reach.kinds else "all"},
+    )
+    ctx.reply(
+        tx.EXPORT_DONE.format(
+            scope=reach.label,
+            at=tx.fmt_local(ctx.now(), tz_of(ctx)),
+            units=summary.units,
+            sheets=summary.sheets,
+        ),
+        attachment=Attachment(str(path), kind="document", file_name=name),
+    )

@@ -1,0 +1,413 @@
+"""`/duyet`: an admin reviews submitted reports and documents.
+
+The conversation (every button is a `/duyet …` command carrying ids only, so it works from
+any state, is checked by role like any command, and is checked again against the admin's
+reach on the row it names):
+
+    /duyet [trang N]   the reports and documents waiting, oldest first, as numbered choices
+    /duyet b ID        one report (a unit's values for one period) against the targets
+    /duyet nb ID       accept it: the report and its pending values
+    /duyet tb ID       choose the ONE item to send back
+    /duyet tm ID       …then type the comment (state `review.comment`): only that value reopens
+    /duyet v ID        one document;  /duyet nv ID accept it;  /duyet tv ID send it back
+
+The unit's focal points are told at once (accepted, or which item to correct and why). Every
+decision is in the audit log.
+"""
+
+from __future__ import annotations
+
+from bot.conversation import Ctx, Router
+from bot.domain.periods import period_label
+from bot.domain.status import ValueFact, meets_target, report_month, status_month
+from bot.messages import Choice
+from handlers import texts_oversight as tx
+from handlers.admin_common import (
+    ADMINS,
+    FOCAL_POINTS,
+    Reach,
+    campaign_of,
+    office_name,
+    require_reach,
+    tell_unit,
+    today_of,
+    tz_of,
+)
+from storage.queries import audit, oversight
+
+router = Router()
+
+COMMENT = "review.comment"
+PAGE = 8
+MIN_COMMENT = 5
+
+
+def _id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+@router.command("duyet", description=tx.CMD_REVIEW, roles=ADMINS)
+async def review(ctx: Ctx) -> None:
+    ctx.clear()
+    reach = require_reach(ctx)
+    if reach is None:
+        return
+    verb, _, rest = ctx.args.strip().partition(" ")
+    verb, ident = verb.lower(), _id(rest.strip())
+    actions = {
+        "b": _show_report,
+        "nb": _accept_report,
+        "tb": _pick_item,
+        "tm": _ask_comment_value,
+        "v": _show_document,
+        "nv": _accept_document,
+        "tv": _ask_comment_document,
+    }
+    if verb in actions and ident is not None:
+        await actions[verb](ctx, reach, ident)
+        return
+    page = ident if verb == "trang" and ident else 1
+    await _list(ctx, reach, page)
+
+
+async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
+    items, total = await oversight.pending_reviews(
+        ctx.conn,
+        campaign_id=ctx.services.campaign_id,
+        kinds=reach.kinds,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+    )
+    if not items:
+        ctx.reply(tx.REVIEW_NONE.format(scope=reach.label))
+        return
+    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    doc_labels = {d.code: d.label for d in campaign.document_types}
+    choices = []
+    for item in items:
+        at = tx.fmt_date(item.submitted_at.astimezone(tz).date())
+        if item.kind == "report":
+            label = tx.REVIEW_ITEM_REPORT.format(
+                unit=item.unit.name, period=period_label(item.what), at=at
+            )
+            choices.append(Choice(label, f"/duyet b {item.id}"))
+        else:
+            label = tx.REVIEW_ITEM_DOCUMENT.format(
+                unit=item.unit.name, doc=doc_labels.get(item.what, item.what), at=at
+            )
+            choices.append(Choice(label, f"/duyet v {item.id}"))
+    if page * PAGE < total:
+        choices.append(Choice(tx.REVIEW_MORE, f"/duyet trang {page + 1}"))
+    ctx.reply(tx.REVIEW_LIST.format(total=total, scope=reach.label), choices)
+
+
+async def _submission(ctx: Ctx, reach: Reach, ident: int) -> oversight.SubmissionRow | None:
+    row = await oversight.get_submission(
+        ctx.conn, campaign_id=ctx.services.campaign_id, submission_id=ident
+    )
+    if row is None or not reach.oversees(row.unit.kind):
+        ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+        return None
+    return row
+
+
+async def _show_report(ctx: Ctx, reach: Reach, ident: int) -> None:
+    sub = await _submission(ctx, reach, ident)
+    if sub is None:
+        return
+    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    values = await oversight.submission_values(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+    )
+    lines = [
+        tx.REVIEW_REPORT_HEAD.format(
+            period=period_label(sub.period).upper(),
+            unit=sub.unit.name.upper(),
+            at=tx.fmt_local(sub.submitted_at, tz),
+            state=tx.REVIEW_STATES.get(sub.review_status, sub.review_status),
+        )
+    ]
+    for n, v in enumerate(values, start=1):
+        ind = campaign.indicator(v.indicator_code)
+        met = (
+            meets_target(ind, ValueFact(v.value, v.display), campaign.rating_scale)
+            if ind is not None and v.skipped_reason is None
+            else None
+        )
+        lines.append(
+            tx.review_value_line(
+                n,
+                ind,
+                code=v.indicator_code,
+                display=v.display,
+                skipped=v.skipped_reason,
+                status=v.review_status,
+                met=met,
+            )
+        )
+    if not values:
+        lines.append(tx.REVIEW_REPORT_EMPTY)
+    choices = []
+    if sub.review_status != "accepted":
+        choices.append(Choice(tx.REVIEW_ACCEPT, f"/duyet nb {sub.id}"))
+    if values:
+        choices.append(Choice(tx.REVIEW_RETURN, f"/duyet tb {sub.id}"))
+    choices.append(Choice(tx.REVIEW_BACK, "/duyet"))
+    ctx.reply("\n".join(lines), choices)
+
+
+async def _accept_report(ctx: Ctx, reach: Reach, ident: int) -> None:
+    who = ctx.who
+    sub = await _submission(ctx, reach, ident)
+    if sub is None or who is None:
+        return
+    what = tx.REVIEW_REPORT_WHAT.format(period=period_label(sub.period))
+    values = await oversight.submission_values(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+    )
+    if sub.review_status == "accepted" or any(v.review_status == "returned" for v in values):
+        state = "accepted" if sub.review_status == "accepted" else "returned"
+        ctx.reply(
+            tx.REVIEW_ALREADY.format(
+                what=what.capitalize(), unit=sub.unit.name, state=tx.REVIEW_STATES[state]
+            )
+        )
+        return
+    accepted = await oversight.accept_submission(
+        ctx.conn, submission=sub, person_id=who.person_id, now=ctx.now()
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{who.person_id}",
+        action="review_accept",
+        entity="report_submission",
+        entity_id=sub.id,
+        old={"review_status": sub.review_status},
+        new={"review_status": "accepted", "values_accepted": accepted},
+    )
+    told = await tell_unit(
+        ctx,
+        sub.unit.id,
+        tx.NOTICE_ACCEPTED.format(office=office_name(ctx), what=what, unit=sub.unit.name),
+        FOCAL_POINTS,
+    )
+    text = tx.REVIEW_ACCEPTED.format(what=what, unit=sub.unit.name, people=told)
+    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+
+async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
+    sub = await _submission(ctx, reach, ident)
+    if sub is None:
+        return
+    campaign = campaign_of(ctx)
+    values = await oversight.submission_values(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+    )
+    choices = []
+    for v in values:
+        ind = campaign.indicator(v.indicator_code)
+        name = tx.short(ind) if ind else v.indicator_code
+        choices.append(Choice(f"{name}: {v.display or '–'}", f"/duyet tm {v.id}"))
+    choices.append(Choice(tx.REVIEW_BACK, "/duyet"))
+    ctx.reply(tx.REVIEW_PICK_ITEM, choices)
+
+
+async def _ask_comment_value(ctx: Ctx, reach: Reach, ident: int) -> None:
+    value = await oversight.get_value(
+        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+    )
+    if value is None or not reach.oversees(value.unit.kind):
+        ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+        return
+    ind = campaign_of(ctx).indicator(value.indicator_code)
+    ctx.goto(COMMENT, review={"kind": "value", "id": value.id})
+    ctx.reply(
+        tx.REVIEW_ASK_COMMENT.format(
+            unit=value.unit.name, item=tx.short(ind) if ind else value.indicator_code
+        )
+    )
+
+
+async def _document(ctx: Ctx, reach: Reach, ident: int) -> oversight.DocumentRow | None:
+    doc = await oversight.get_document(
+        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+    )
+    if doc is None or not reach.oversees(doc.unit.kind):
+        ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+        return None
+    return doc
+
+
+def _doc_label(ctx: Ctx, doc_type: str) -> str:
+    labels = {d.code: d.label for d in campaign_of(ctx).document_types}
+    return labels.get(doc_type, doc_type)
+
+
+async def _show_document(ctx: Ctx, reach: Reach, ident: int) -> None:
+    doc = await _document(ctx, reach, ident)
+    if doc is None:
+        return
+    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    dtype = next((d for d in campaign.document_types if d.code == doc.doc_type), None)
+    code = doc.deadline_code or (dtype.deadline if dtype else None)
+    deadline = campaign.deadline(code) if code else None
+    deadline_text = ""
+    if deadline is not None:
+        on_time = doc.submitted_at.astimezone(tz).date() <= deadline.due
+        deadline_text = tx.REVIEW_DOC_DEADLINE.format(
+            state=tx.ON_TIME_WORD if on_time else tx.LATE_WORD, due=tx.fmt_date(deadline.due)
+        )
+    text = tx.REVIEW_DOCUMENT_HEAD.format(
+        unit=doc.unit.name.upper(),
+        doc=_doc_label(ctx, doc.doc_type),
+        number=doc.number or "–",
+        date=tx.fmt_date(doc.doc_date) if doc.doc_date else "–",
+        file=doc.original_name or "–",
+        at=tx.fmt_local(doc.submitted_at, tz),
+        deadline=deadline_text,
+        state=tx.REVIEW_STATES.get(doc.review_status, doc.review_status),
+    )
+    choices = []
+    if doc.review_status != "accepted":
+        choices.append(Choice(tx.REVIEW_ACCEPT, f"/duyet nv {doc.id}"))
+    choices.append(Choice(tx.REVIEW_RETURN_DOC, f"/duyet tv {doc.id}"))
+    choices.append(Choice(tx.REVIEW_BACK, "/duyet"))
+    ctx.reply(text, choices)
+
+
+async def _accept_document(ctx: Ctx, reach: Reach, ident: int) -> None:
+    who = ctx.who
+    doc = await _document(ctx, reach, ident)
+    if doc is None or who is None:
+        return
+    what = tx.REVIEW_DOC_WHAT.format(doc=_doc_label(ctx, doc.doc_type))
+    if doc.review_status == "accepted":
+        ctx.reply(
+            tx.REVIEW_ALREADY.format(
+                what=what.capitalize(), unit=doc.unit.name, state=tx.REVIEW_STATES["accepted"]
+            )
+        )
+        return
+    await oversight.review_document(
+        ctx.conn, document_id=doc.id, status="accepted", comment=None, now=ctx.now()
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{who.person_id}",
+        action="review_accept",
+        entity="document",
+        entity_id=doc.id,
+        old={"review_status": doc.review_status},
+        new={"review_status": "accepted"},
+    )
+    told = await tell_unit(
+        ctx,
+        doc.unit.id,
+        tx.NOTICE_ACCEPTED.format(office=office_name(ctx), what=what, unit=doc.unit.name),
+        FOCAL_POINTS,
+    )
+    text = tx.REVIEW_ACCEPTED.format(what=what, unit=doc.unit.name, people=told)
+    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+
+async def _ask_comment_document(ctx: Ctx, reach: Reach, ident: int) -> None:
+    doc = await _document(ctx, reach, ident)
+    if doc is None:
+        return
+    ctx.goto(COMMENT, review={"kind": "document", "id": doc.id})
+    ctx.reply(tx.REVIEW_ASK_COMMENT.format(unit=doc.unit.name, item=_doc_label(ctx, doc.doc_type)))
+
+
+@router.state(COMMENT)
+async def on_comment(ctx: Ctx) -> None:
+    who = ctx.who
+    target = ctx.data.get("review")
+    reach = require_reach(ctx) if who is not None and who.role == "admin" else None
+    if reach is None or who is None or not isinstance(target, dict):
+        ctx.clear()
+        return
+    comment = ctx.text.strip()
+    if len(comment) < MIN_COMMENT:
+        ctx.reply(tx.REVIEW_COMMENT_SHORT)
+        return
+    comment = comment[:1000]
+    ident = int(target.get("id", 0))
+    if target.get("kind") == "document":
+        await _return_document(ctx, reach, ident, comment, who.person_id)
+    else:
+        await _return_value(ctx, reach, ident, comment, who.person_id)
+
+
+async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int) -> None:
+    value = await oversight.get_value(
+        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+    )
+    ctx.clear()
+    if value is None or not reach.oversees(value.unit.kind):
+        ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+        return
+    await oversight.return_value(
+        ctx.conn, value=value, comment=comment, person_id=person_id, now=ctx.now()
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{person_id}",
+        action="review_return",
+        entity="indicator_value",
+        entity_id=value.id,
+        old={"review_status": value.review_status, "review_comment": value.review_comment},
+        new={"review_status": "returned", "review_comment": comment},
+    )
+    ind = campaign_of(ctx).indicator(value.indicator_code)
+    item = tx.short(ind) if ind else value.indicator_code
+    month = report_month(value.period) or status_month(campaign_of(ctx), today_of(ctx))
+    told = await tell_unit(
+        ctx,
+        value.unit.id,
+        tx.NOTICE_RETURNED_VALUE.format(
+            office=office_name(ctx),
+            unit=value.unit.name,
+            item=item,
+            period=period_label(value.period),
+            comment=comment,
+            month=f"{month.month}/{month.year}",
+        ),
+        FOCAL_POINTS,
+    )
+    text = tx.REVIEW_RETURNED.format(item=item, unit=value.unit.name, people=told)
+    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+
+async def _return_document(
+    ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int
+) -> None:
+    doc = await oversight.get_document(
+        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+    )
+    ctx.clear()
+    if doc is None or not reach.oversees(doc.unit.kind):
+        ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+        return
+    await oversight.review_document(
+        ctx.conn, document_id=doc.id, status="returned", comment=comment, now=ctx.now()
+    )
+    await audit.record(
+        ctx.conn,
+        actor=f"person:{person_id}",
+        action="review_return",
+        entity="document",
+        entity_id=doc.id,
+        old={"review_status": doc.review_status, "review_comment": doc.review_comment},
+        new={"review_status": "returned", "review_comment": comment},
+    )
+    label = _doc_label(ctx, doc.doc_type)
+    told = await tell_unit(
+        ctx,
+        doc.unit.id,
+        tx.NOTICE_RETURNED_DOC.format(
+            office=office_name(ctx), unit=doc.unit.name, doc=label, comment=comment
+        ),
+        FOCAL_POINTS,
+    )
+    text = tx.REVIEW_RETURNED.format(item=label, unit=doc.unit.name, people=told)
+    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])

@@ -1,0 +1,67 @@
+"""`/tinhtrang`: a unit's own status on one screen, and what it still lacks for the awards.
+
+A focal point, deputy or head sees their own unit (naming another unit is refused); an admin
+may name any unit in reach (`/tinhtrang P_KA_LONG`).
+"""
+
+from __future__ import annotations
+
+from bot.conversation import Ctx, Router
+from bot.domain.awards import applies, evaluate, machine_awards
+from bot.domain.status import unit_status
+from handlers import texts_oversight as tx
+from handlers.admin_common import (
+    UNIT_PEOPLE,
+    admin_reach,
+    campaign_of,
+    deadlines_of,
+    find_unit,
+    today_of,
+    tz_of,
+)
+from storage.queries import oversight
+from storage.queries.units import get_unit_by_code
+
+router = Router()
+
+
+@router.command("tinhtrang", "tinh_trang", description=tx.CMD_STATUS, roles=UNIT_PEOPLE)
+async def status(ctx: Ctx) -> None:
+    who = ctx.who
+    if who is None:
+        return
+    campaign = campaign_of(ctx)
+    unit_id, unit = who.unit_id, campaign.unit(who.unit_code)
+    if ctx.args:
+        named = find_unit(campaign, ctx.args)
+        if named is None:
+            ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
+            return
+        if named.code != who.unit_code:
+            reach = admin_reach(ctx)
+            if reach is None:
+                ctx.reply(tx.OWN_UNIT_ONLY.format(unit=who.unit_name))
+                return
+            found = await get_unit_by_code(
+                ctx.conn, campaign_id=ctx.services.campaign_id, code=named.code
+            )
+            if found is None or found.retired or not reach.covers(found.id, found.kind):
+                ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
+                return
+            unit_id, unit = found.id, named
+    if unit is None:
+        ctx.reply(tx.UNIT_NOT_IN_CAMPAIGN.format(unit=who.unit_name))
+        return
+    facts = await oversight.unit_facts(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id
+    )
+    deadlines = await deadlines_of(ctx)
+    today, tz = today_of(ctx), tz_of(ctx)
+    state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
+    award = next((a for a in machine_awards(campaign) if applies(a, unit)), None)
+    result = (
+        evaluate(award, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
+        if award is not None
+        else None
+    )
+    ctx.reply(tx.unit_status_text(state, result, campaign=campaign, tz=tz))

@@ -1,0 +1,765 @@
+"""Every Vietnamese sentence of status and oversight (/tinhtrang and the admins' commands).
+
+Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; numbers
+and dates written the Vietnamese way (`61,2 %`, `31/03/2024`). The functions below turn the
+domain's results into messages; they hold no logic beyond choosing words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.campaign.schema import (
+    Campaign,
+    DeadlinesMetCheck,
+    Indicator,
+    IndicatorsMetCheck,
+    InitiativeRegisteredCheck,
+    RatingAtLeastCheck,
+)
+from bot.domain.awards import AwardResult, CriterionResult, Outcome
+from bot.domain.periods import period_label
+from bot.domain.status import (
+    DeadlineLine,
+    DeadlineState,
+    IndicatorLine,
+    IndicatorState,
+    KindSummary,
+    Overdue,
+    Overview,
+    UnitStatus,
+)
+from bot.domain.values import format_date, format_number, format_percent, format_target
+from handlers.texts import ROLE_LABELS
+
+MAX_LISTED = 3  # items shown under one heading before "và N mục khác"
+
+# -- command descriptions (menu) -------------------------------------------------------------
+
+CMD_STATUS = "Tình hình thực hiện của đơn vị"
+CMD_OVERVIEW = "Tổng hợp chung (quản trị)"
+CMD_OVERDUE = "Danh sách đơn vị quá hạn (quản trị)"
+CMD_URGE = "Đôn đốc đơn vị chưa thực hiện (quản trị)"
+CMD_REVIEW = "Duyệt báo cáo, văn bản (quản trị)"
+CMD_EXPORT = "Xuất dữ liệu ra Excel (quản trị)"
+CMD_BROADCAST = "Gửi thông báo chung (quản trị)"
+CMD_INVITE = "Cấp mã đăng ký (quản trị)"
+CMD_AWARDS = "Xét điều kiện khen thưởng (quản trị)"
+
+# -- access ----------------------------------------------------------------------------------
+
+NO_SCOPE = (
+    "Đơn vị của Anh/Chị chưa được giao phạm vi quản lý trong chiến dịch này, nên chưa dùng được "
+    "lệnh quản trị. Vui lòng liên hệ Phòng Nội vụ."
+)
+OWN_UNIT_ONLY = "Anh/Chị chỉ xem được tình hình của đơn vị mình ({unit}). Gõ /tinhtrang để xem."
+OUT_OF_SCOPE = (
+    "Không tìm thấy mục này trong phạm vi Anh/Chị quản lý ({scope}). Vui lòng kiểm tra lại."
+)
+UNIT_NOT_FOUND = (
+    "Không tìm thấy đơn vị “{text}”. Vui lòng gõ mã đơn vị (ví dụ: P_KA_LONG) hoặc tên đơn vị "
+    "(ví dụ: Phường Ka Long)."
+)
+UNIT_NOT_IN_CAMPAIGN = (
+    "{unit} hiện không còn trong danh sách đơn vị của chiến dịch. Vui lòng liên hệ Phòng Nội vụ."
+)
+SCOPE_ALL = "toàn bộ chiến dịch"
+OFFICE_FALLBACK = "Phòng Nội vụ"
+
+
+def scope_label(kind_labels: Sequence[str] | None) -> str:
+    return SCOPE_ALL if kind_labels is None else "; ".join(kind_labels)
+
+
+# -- small pieces ----------------------------------------------------------------------------
+
+
+def fmt_date(day: date) -> str:
+    return format_date(day)
+
+
+def fmt_local(moment: datetime, tz: ZoneInfo) -> str:
+    """`28/03/2024 14:05` in the campaign's time zone."""
+    local = moment.astimezone(tz)
+    return f"{format_date(local.date())} {local.hour:02d}:{local.minute:02d}"
+
+
+def fmt_pct(x: float | None) -> str:
+    return "–" if x is None else format_percent(x, 1)
+
+
+def ratio(part: int, whole: int) -> str:
+    """`30/49 (61,2 %)`."""
+    if not whole:
+        return "0/0"
+    share = format_percent(100 * part / whole, 1)
+    return f"{format_number(part, 0)}/{format_number(whole, 0)} ({share})"
+
+
+def short(ind: Indicator) -> str:
+    return ind.short_label or ind.label
+
+
+def target_text(ind: Indicator) -> str:
+    if ind.target is None:
+        return ""
+    return format_target(ind.target.op, ind.target.value, ind.type, unit=ind.unit)
+
+
+def _more(items: Sequence[str], limit: int = MAX_LISTED) -> list[str]:
+    shown = list(items[:limit])
+    if len(items) > limit:
+        shown.append(f"… và {len(items) - limit} mục khác")
+    return shown
+
+
+def _period(code: str | None) -> str:
+    return period_label(code) if code else ""
+
+
+# -- /tinhtrang ------------------------------------------------------------------------------
+
+STATUS_HEAD = "TÌNH HÌNH THỰC HIỆN CỦA {unit}\nCập nhật ngày {today}."
+STATUS_INDICATORS = "1. Chỉ tiêu kỳ hiện tại ({month}): {counts}."
+STATUS_NO_INDICATORS = "1. {unit} không có chỉ tiêu nào phải báo cáo."
+STATUS_NOT_MET = "Chưa đạt:"
+STATUS_RETURNED = "Phòng Nội vụ đề nghị sửa:"
+STATUS_MISSING = "Chưa báo cáo:"
+STATUS_MET = "Đã đạt hoặc đã báo cáo: {items}."
+STATUS_NOT_DUE = "Chưa đến kỳ báo cáo: {n} chỉ tiêu."
+STATUS_PREVIOUS = "Báo cáo {month} còn thiếu: {items}."
+STATUS_REPORT_HINT = "→ Gõ /baocao để báo cáo hoặc sửa số liệu."
+STATUS_DOCUMENTS = "2. Văn bản phải nộp"
+STATUS_DOC_SENT = "đã nộp ngày {day}"
+STATUS_NO_DOCUMENTS = "2. Văn bản phải nộp: không có."
+STATUS_INITIATIVES = "3. Mô hình, giải pháp, sáng kiến đã đăng ký: {n}"
+STATUS_NO_INITIATIVES = "3. Chưa đăng ký mô hình, giải pháp, sáng kiến nào. → Gõ /sangkien."
+STATUS_DEADLINES = "4. Thời hạn sắp tới"
+STATUS_NO_DEADLINES = "4. Thời hạn sắp tới: không còn việc nào chưa thực hiện."
+STATUS_AWARD = "5. {title}: đạt {met}/{total} tiêu chí bot kiểm tra được."
+STATUS_AWARD_NONE = (
+    "5. Đơn vị không thuộc đối tượng xét các hình thức khen thưởng có tiêu chí tự động."
+)
+
+COUNT_WORDS = (
+    (IndicatorState.MET, "đạt {n}"),
+    (IndicatorState.NOT_MET, "chưa đạt {n}"),
+    (IndicatorState.REPORTED, "đã báo cáo {n}"),
+    (IndicatorState.RETURNED, "cần sửa {n}"),
+    (IndicatorState.MISSING, "chưa báo cáo {n}"),
+    (IndicatorState.SKIPPED, "bỏ qua {n}"),
+)
+
+DOC_STATES = {
+    "pending": "chờ Phòng Nội vụ xem xét",
+    "accepted": "Phòng Nội vụ đã tiếp nhận",
+    "returned": "Phòng Nội vụ đề nghị bổ sung",
+}
+
+INITIATIVE_KINDS = {"mo_hinh": "Mô hình", "giai_phap": "Giải pháp", "sang_kien": "Sáng kiến"}
+INITIATIVE_STATES = {
+    "registered": "đã đăng ký",
+    "in_progress": "đang triển khai",
+    "applying": "đang áp dụng",
+    "applied": "đã áp dụng",
+    "effective": "có hiệu quả",
+    "recognized": "được công nhận",
+    "not_effective": "chưa đạt hiệu quả",
+    "withdrawn": "đã rút",
+    "cancelled": "đã hủy",
+    "rejected": "không được chấp nhận",
+}
+
+
+def indicator_text(line: IndicatorLine, *, with_period: bool = True) -> str:
+    """`Văn bản điện tử (Tháng 4/2024): 95,5 %, chỉ tiêu ≥ 100 %`."""
+    name = short(line.indicator)
+    if with_period and line.period:
+        name += f" ({_period(line.period)})"
+    if line.state in (IndicatorState.MISSING, IndicatorState.NOT_DUE):
+        return name
+    if line.state is IndicatorState.SKIPPED:
+        return f"{name}: bỏ qua" + (f", lý do: {line.comment}" if line.comment else "")
+    text = f"{name}: {line.display}" if line.display else name
+    target = target_text(line.indicator)
+    if line.state is IndicatorState.NOT_MET and target:
+        text += f", chỉ tiêu {target}"
+    if line.state is IndicatorState.RETURNED and line.comment:
+        text += f" – “{line.comment}”"
+    return text
+
+
+def deadline_state_text(line: DeadlineLine, tz: ZoneInfo, *, sent: bool = False) -> str:
+    """`đã thực hiện ngày 28/03/2024, đúng hạn` (`sent`: a document, `đã nộp`, `chưa nộp`)."""
+    due = fmt_date(line.deadline.due)
+    done_word, not_done = ("đã nộp", "chưa nộp") if sent else ("đã thực hiện", "chưa thực hiện")
+    if line.state is DeadlineState.ON_TIME and line.done_at is not None:
+        return f"{done_word} ngày {fmt_date(line.done_at.astimezone(tz).date())}, đúng hạn"
+    if line.state is DeadlineState.LATE and line.done_at is not None:
+        done = fmt_date(line.done_at.astimezone(tz).date())
+        return f"{done_word} ngày {done}, muộn {line.days} ngày (hạn {due})"
+    if line.state is DeadlineState.OVERDUE:
+        return f"{not_done}, quá hạn {line.days} ngày (hạn {due})"
+    if line.days == 0:
+        return f"hạn hôm nay, {due}"
+    return f"hạn {due}, còn {line.days} ngày"
+
+
+def unit_status_text(
+    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
+) -> str:
+    """The unit's whole status, meant to fit one phone screen."""
+    out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
+    out += _indicators_section(status)
+    out += ["", *_documents_section(status, tz)]
+    out += ["", *_initiatives_section(status)]
+    out += ["", *_deadlines_section(status, tz)]
+    out += ["", *_award_section(award, campaign, tz)]
+    return "\n".join(out).strip()
+
+
+def _indicators_section(status: UnitStatus) -> list[str]:
+    lines = status.indicators
+    if not lines:
+        return [STATUS_NO_INDICATORS.format(unit=status.unit.name)]
+    due = [line for line in lines if line.state is not IndicatorState.NOT_DUE]
+    counts = [
+        words.format(n=n)
+        for state, words in COUNT_WORDS
+        if (n := sum(1 for line in due if line.state is state))
+    ]
+    out = [STATUS_INDICATORS.format(month=status.month.label, counts=", ".join(counts) or "–")]
+    for heading, states in (
+        (STATUS_NOT_MET, (IndicatorState.NOT_MET,)),
+        (STATUS_RETURNED, (IndicatorState.RETURNED,)),
+        (STATUS_MISSING, (IndicatorState.MISSING, IndicatorState.SKIPPED)),
+    ):
+        chosen = [indicator_text(line) for line in due if line.state in states]
+        if chosen:
+            out.append(heading)
+            out += [f"• {t}" for t in _more(chosen, 5)]
+    done = [short(line.indicator) for line in due if line.done]
+    if done:
+        out.append(STATUS_MET.format(items="; ".join(_more(done, 4))))
+    if not_due := len(lines) - len(due):
+        out.append(STATUS_NOT_DUE.format(n=not_due))
+    if status.previous_month is not None and status.previous_missing:
+        names = [short(line.indicator) for line in status.previous_missing]
+        out.append(
+            STATUS_PREVIOUS.format(month=status.previous_month.label, items="; ".join(_more(names)))
+        )
+    if any(not line.done for line in due) or status.previous_missing:
+        out.append(STATUS_REPORT_HINT)
+    return out
+
+
+def _documents_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
+    if not status.documents:
+        return [STATUS_NO_DOCUMENTS]
+    out = [STATUS_DOCUMENTS]
+    for doc in status.documents:
+        parts = []
+        if doc.deadline is not None:
+            parts.append(deadline_state_text(doc.deadline, tz, sent=True))
+        elif doc.fact is not None:
+            day = fmt_date(doc.fact.first_submitted_at.astimezone(tz).date())
+            parts.append(STATUS_DOC_SENT.format(day=day))
+        if doc.fact is not None:
+            state = DOC_STATES.get(doc.fact.review_status, doc.fact.review_status)
+            if doc.fact.review_status == "returned" and doc.fact.review_comment:
+                state += f": “{doc.fact.review_comment}”"
+            parts.append(state)
+        elif doc.deadline is not None and doc.deadline.deadline.command:
+            parts.append(f"→ {doc.deadline.deadline.command}")
+        out.append(f"• {doc.label}: " + "; ".join(parts))
+    return out
+
+
+def _initiatives_section(status: UnitStatus) -> list[str]:
+    live = [i for i in status.initiatives if i.live]
+    if not live:
+        return [STATUS_NO_INITIATIVES]
+    items = [
+        f"{INITIATIVE_KINDS.get(i.kind, INITIATIVE_KINDS['sang_kien'])} “{i.title}” – "
+        f"{INITIATIVE_STATES.get(i.status, i.status)}"
+        for i in live
+    ]
+    return [STATUS_INITIATIVES.format(n=len(live)), *(f"• {t}" for t in _more(items))]
+
+
+def _deadlines_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
+    upcoming = status.upcoming()
+    if not upcoming:
+        return [STATUS_NO_DEADLINES]
+    out = [STATUS_DEADLINES]
+    for d in upcoming:
+        hint = f" ({d.deadline.command})" if d.deadline.command else ""
+        out.append(f"• {d.deadline.title}: {deadline_state_text(d, tz)}{hint}")
+    return out
+
+
+def _award_section(award: AwardResult | None, campaign: Campaign, tz: ZoneInfo) -> list[str]:
+    if award is None:
+        return [STATUS_AWARD_NONE]
+    head = STATUS_AWARD.format(title=award.award.title, met=award.met, total=len(award.machine))
+    return [head, *(f"• {criterion_text(c, campaign=campaign, tz=tz)}" for c in award.criteria)]
+
+
+# -- award criteria ---------------------------------------------------------------------------
+
+OUTCOME_WORDS = {
+    Outcome.MET: "đạt",
+    Outcome.NOT_MET: "chưa đạt",
+    Outcome.OPEN: "chưa đủ căn cứ",
+    Outcome.NOT_APPLICABLE: "không áp dụng (được tính là đạt)",
+    Outcome.ASSESSMENT: "do Phòng Nội vụ đánh giá",
+}
+PROVISIONAL = " (tạm tính theo số liệu mới nhất)"
+EVIDENCE_NO_VALUE = "{name}: chưa có số liệu"
+EVIDENCE_INITIATIVES = "đã đăng ký {n}/{required}"
+
+
+def criterion_name(c: CriterionResult, campaign: Campaign) -> str:
+    """A short name for a criterion, from what it checks."""
+    check = c.criterion.check
+    if isinstance(check, DeadlinesMetCheck):
+        return "thực hiện đúng hạn các việc được giao"
+    if isinstance(check, IndicatorsMetCheck):
+        return "đạt hoặc vượt các chỉ tiêu thi đua"
+    if isinstance(check, RatingAtLeastCheck):
+        ind = campaign.indicator(check.indicator)
+        name = short(ind) if ind else check.indicator
+        return f"{name} từ {check.value} trở lên"
+    if isinstance(check, InitiativeRegisteredCheck):
+        return f"đăng ký ít nhất {check.min_count} mô hình, giải pháp, sáng kiến"
+    return "gương mẫu chấp hành chủ trương, chính sách, pháp luật"
+
+
+def criterion_text(
+    c: CriterionResult, *, campaign: Campaign, tz: ZoneInfo, detail: bool = False
+) -> str:
+    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5 %, chỉ tiêu ≥ 100 %`."""
+    head = f"{c.criterion.id} ({criterion_name(c, campaign)}): {OUTCOME_WORDS[c.outcome]}"
+    if c.provisional and c.outcome is not Outcome.MET:
+        head += PROVISIONAL
+    evidence = criterion_evidence(c, tz)
+    if not c.satisfied and evidence:
+        limit = len(evidence) if detail else MAX_LISTED
+        head += " – " + "; ".join(_more(evidence, limit))
+    elif detail and evidence:
+        head += " – " + "; ".join(evidence)
+    return head
+
+
+def criterion_evidence(c: CriterionResult, tz: ZoneInfo) -> list[str]:
+    """What the outcome rests on: failing items first (all items when it is met)."""
+    if c.deadlines:
+        late = c.failing_deadlines() or list(c.deadlines)
+        return [f"{d.deadline.title}: {deadline_state_text(d, tz)}" for d in late]
+    if c.indicators:
+        out = []
+        for line in c.failing_indicators() or list(c.indicators):
+            if line.state is IndicatorState.MISSING:
+                out.append(EVIDENCE_NO_VALUE.format(name=short(line.indicator)))
+            else:
+                out.append(indicator_text(line))
+        return out
+    if isinstance(c.criterion.check, InitiativeRegisteredCheck):
+        return [EVIDENCE_INITIATIVES.format(n=c.initiatives, required=c.required)]
+    return []
+
+
+# -- /tonghop --------------------------------------------------------------------------------
+
+OVERVIEW_HEAD = (
+    "TỔNG HỢP PHONG TRÀO THI ĐUA – {month}\n"
+    "Phạm vi: {scope} ({units} đơn vị). Số liệu đến ngày {today}."
+)
+OVERVIEW_REPORTS = (
+    "Báo cáo {month}: {complete} đơn vị đủ số liệu; đã báo cáo {reported} chỉ tiêu phải báo cáo."
+)
+OVERVIEW_DEADLINES = (
+    "Các thời hạn đã qua: {due} lượt đơn vị; đúng hạn {on_time}, muộn {late}, "
+    "chưa thực hiện {overdue}."
+)
+OVERVIEW_NO_DEADLINES = "Chưa có thời hạn nào đã qua."
+OVERVIEW_REVIEW = "Chờ duyệt: {pending} báo cáo, văn bản (/duyet)."
+OVERVIEW_CORRECTIONS = "Mục trả lại để sửa: {returned}, đã sửa {corrected}{mean}."
+OVERVIEW_MEAN = ", thời gian sửa trung bình {hours} giờ"
+OVERVIEW_BY_KIND = "Theo loại đơn vị (đủ số liệu · chỉ tiêu đã báo cáo · thời hạn đúng hạn):"
+OVERVIEW_FOOT = "Xem đơn vị quá hạn: /quahan. Đôn đốc: /dondoc. Xuất Excel: /xuat."
+OVERVIEW_OTHER_MONTH = "Xem {month}"
+OVERVIEW_BAD_MONTH = (
+    "Không đọc được tháng “{text}”. Vui lòng gõ theo dạng tháng/năm, ví dụ: /tonghop 3/2024."
+)
+OVERVIEW_NO_UNITS = "Phạm vi quản lý của Anh/Chị ({scope}) chưa có đơn vị nào."
+CHART_TITLE = "Tình hình thực hiện – {month}"
+CHART_COMPLETENESS = "Chỉ tiêu đã báo cáo (%)"
+CHART_TIMELINESS = "Thời hạn thực hiện đúng hạn (%)"
+CHART_AXIS = "Tỷ lệ (%)"
+
+
+def kind_line(s: KindSummary) -> str:
+    complete = f"{s.complete_units}/{s.owing_units}"
+    timely = ratio(s.on_time, s.due) if s.due else "chưa có thời hạn đã qua"
+    return f"• {s.label}: {complete} · {fmt_pct(s.completeness)} · {timely}"
+
+
+def overview_text(
+    ov: Overview,
+    *,
+    scope: str,
+    pending: int,
+    returned: int,
+    corrected: int,
+    mean_hours: float | None,
+) -> str:
+    t = ov.total
+    out = [
+        OVERVIEW_HEAD.format(
+            month=ov.month.label, scope=scope, units=t.units, today=fmt_date(ov.today)
+        ),
+        "",
+        OVERVIEW_REPORTS.format(
+            month=ov.month.label,
+            complete=ratio(t.complete_units, t.owing_units),
+            reported=ratio(t.reported, t.expected),
+        ),
+        OVERVIEW_DEADLINES.format(
+            due=t.due,
+            on_time=ratio(t.on_time, t.due),
+            late=t.late,
+            overdue=t.overdue,
+        )
+        if t.due
+        else OVERVIEW_NO_DEADLINES,
+        OVERVIEW_REVIEW.format(pending=pending),
+    ]
+    if returned:
+        mean = (
+            OVERVIEW_MEAN.format(hours=format_number(mean_hours, 1))
+            if mean_hours is not None
+            else ""
+        )
+        out.append(OVERVIEW_CORRECTIONS.format(returned=returned, corrected=corrected, mean=mean))
+    out += ["", OVERVIEW_BY_KIND, *(kind_line(s) for s in ov.kinds), "", OVERVIEW_FOOT]
+    return "\n".join(out)
+
+
+# -- /quahan ---------------------------------------------------------------------------------
+
+OVERDUE_HEAD = "ĐƠN VỊ QUÁ HẠN – số liệu đến ngày {today} ({scope})"
+OVERDUE_NONE = "Không có đơn vị nào quá hạn trong phạm vi {scope}. Số liệu đến ngày {today}."
+OVERDUE_DEADLINE = "{title} (hạn {due}, quá {days} ngày): {n} đơn vị chưa thực hiện{late}"
+OVERDUE_LATE = "; {late} đơn vị đã thực hiện muộn"
+OVERDUE_ALL_DONE = "{title} (hạn {due}): tất cả đã thực hiện{late}"
+OVERDUE_FOOT = "Gõ /dondoc để nhắc các đơn vị chưa thực hiện."
+
+
+def overdue_text(items: Sequence[Overdue], *, campaign: Campaign, today: date, scope: str) -> str:
+    """Per deadline past due: the units still owing it, grouped by kind."""
+    if not any(o.units for o in items):
+        return OVERDUE_NONE.format(scope=scope, today=fmt_date(today))
+    out = [OVERDUE_HEAD.format(today=fmt_date(today), scope=scope)]
+    for o in items:
+        late = OVERDUE_LATE.format(late=o.late) if o.late else ""
+        due = fmt_date(o.deadline.due)
+        out.append("")
+        if not o.units:
+            out.append(OVERDUE_ALL_DONE.format(title=o.deadline.title, due=due, late=late))
+            continue
+        days = max(d for _u, d in o.units)
+        out.append(
+            OVERDUE_DEADLINE.format(
+                title=o.deadline.title, due=due, days=days, n=len(o.units), late=late
+            )
+        )
+        by_kind: dict[str, list[str]] = {}
+        for u, _days in o.units:
+            by_kind.setdefault(u.kind, []).append(u.name)
+        for kind in campaign.unit_kinds:
+            if names := by_kind.get(kind.code):
+                out.append(f"• {kind.label} ({len(names)}): " + ", ".join(names))
+    out += ["", OVERDUE_FOOT]
+    return "\n".join(out)
+
+
+# -- /dondoc ---------------------------------------------------------------------------------
+
+URGE_PICK = (
+    "Anh/Chị muốn đôn đốc các đơn vị chưa thực hiện việc nào? Vui lòng chọn (số đơn vị chưa "
+    "thực hiện trong phạm vi {scope} ghi trong ngoặc)."
+)
+URGE_NOTHING = "Trong phạm vi {scope} không có đơn vị nào cần đôn đốc. Số liệu đến ngày {today}."
+URGE_DEADLINE_CHOICE = "{code} – {title} ({n})"
+URGE_INDICATOR_CHOICE = "{code} – {label}, {period} ({n})"
+URGE_BAD_TARGET = "Không tìm thấy việc cần đôn đốc này. Gõ /dondoc để chọn lại."
+URGE_NONE_MISSING = "Mọi đơn vị trong phạm vi {scope} đã thực hiện việc này. Không cần đôn đốc."
+URGE_PREVIEW = (
+    "XEM TRƯỚC ĐÔN ĐỐC\n"
+    "Việc: {what}\n"
+    "Đơn vị chưa thực hiện: {n}\n{units}\n\n"
+    "Sẽ gửi đến {people} đầu mối đã đăng ký{unreachable}.\n\n"
+    "Nội dung tin nhắn:\n—\n{message}\n—\n\n"
+    "Anh/Chị xác nhận gửi?"
+)
+URGE_UNREACHABLE = "; {n} đơn vị chưa có đầu mối đăng ký nên không nhận được tin"
+URGE_SEND = "Gửi đôn đốc"
+URGE_CANCEL = "Hủy"
+URGE_CONFIRM_HELP = "Vui lòng chọn “Gửi đôn đốc” hoặc “Hủy”."
+URGE_SENT = "Đã gửi đôn đốc đến {people} đầu mối của {units} đơn vị.{unreachable}"
+URGE_SENT_UNREACHABLE = " Chưa gửi được đến {n} đơn vị chưa có đầu mối đăng ký: {names}."
+URGE_DEADLINE_WHAT = "{title} (hạn {due})"
+URGE_INDICATOR_WHAT = "báo cáo chỉ tiêu “{label}” kỳ {period}"
+URGE_MESSAGE_DEADLINE = (
+    "Kính gửi đầu mối {unit},\n"
+    "Theo dõi của {office}, đến ngày {today} đơn vị chưa thực hiện: {title} (hạn {due}{state}). "
+    "Đề nghị đơn vị khẩn trương thực hiện{command}.\n"
+    "Trân trọng cảm ơn."
+)
+URGE_MESSAGE_INDICATOR = (
+    "Kính gửi đầu mối {unit},\n"
+    "Theo dõi của {office}, đến ngày {today} đơn vị chưa báo cáo chỉ tiêu “{label}” kỳ {period}. "
+    "Đề nghị đơn vị khẩn trương báo cáo (gõ /baocao {month}).\n"
+    "Trân trọng cảm ơn."
+)
+URGE_OVERDUE_STATE = ", đã quá hạn {days} ngày"
+URGE_COMMAND = " (gõ {command})"
+
+
+def unit_list(names: Sequence[str], limit: int = 15) -> str:
+    return "\n".join(f"• {n}" for n in _more(names, limit))
+
+
+# -- /duyet ----------------------------------------------------------------------------------
+
+REVIEW_LIST = "BÁO CÁO, VĂN BẢN CHỜ DUYỆT ({total}) – phạm vi {scope}\nVui lòng chọn mục cần xem:"
+REVIEW_NONE = "Không có báo cáo, văn bản nào chờ duyệt trong phạm vi {scope}."
+REVIEW_ITEM_REPORT = "{unit} – báo cáo {period} ({at})"
+REVIEW_ITEM_DOCUMENT = "{unit} – {doc} ({at})"
+REVIEW_MORE = "Xem tiếp"
+REVIEW_REPORT_HEAD = "BÁO CÁO {period} CỦA {unit}\nGửi lúc {at}. Trạng thái: {state}.\n"
+REVIEW_REPORT_EMPTY = "(Báo cáo không có số liệu nào.)"
+REVIEW_DOCUMENT_HEAD = (
+    "VĂN BẢN CỦA {unit}\n{doc}\nSố, ký hiệu: {number}\nNgày văn bản: {date}\n"
+    "Tệp: {file}\nGửi lúc {at}{deadline}. Trạng thái: {state}."
+)
+REVIEW_DOC_DEADLINE = ", {state} so với hạn {due}"
+ON_TIME_WORD = "đúng hạn"
+LATE_WORD = "muộn"
+MET_WORD = "đạt"
+NOT_MET_WORD = "chưa đạt"
+MORE_UNITS = "… và {n} đơn vị khác"
+REVIEW_STATES = {
+    "pending": "chờ duyệt",
+    "accepted": "đã tiếp nhận",
+    "returned": "đã trả lại để sửa",
+}
+REVIEW_ACCEPT = "Tiếp nhận"
+REVIEW_RETURN = "Trả lại một mục để sửa"
+REVIEW_RETURN_DOC = "Trả lại để bổ sung"
+REVIEW_BACK = "Danh sách chờ duyệt"
+REVIEW_PICK_ITEM = "Vui lòng chọn mục cần trả lại để đơn vị sửa (chỉ mục này được mở lại):"
+REVIEW_ASK_COMMENT = (
+    "Vui lòng nhập nội dung đề nghị {unit} sửa mục “{item}” (ví dụ: số liệu chưa khớp với "
+    "Cổng Dịch vụ công, đề nghị kiểm tra lại). Gõ “hủy” để dừng."
+)
+REVIEW_COMMENT_SHORT = "Nội dung đề nghị cần rõ ràng hơn (ít nhất 5 ký tự). Vui lòng nhập lại."
+REVIEW_ACCEPTED = "Đã tiếp nhận {what} của {unit}. Đã báo cho {people} đầu mối."
+REVIEW_ALREADY = "{what} của {unit} đã được xử lý trước đó (trạng thái: {state})."
+REVIEW_RETURNED = "Đã trả lại mục “{item}” của {unit} để sửa. Đã báo cho {people} đầu mối."
+REVIEW_NOBODY = " (Đơn vị chưa có đầu mối đăng ký: chưa báo được cho ai.)"
+REVIEW_REPORT_WHAT = "báo cáo {period}"
+REVIEW_DOC_WHAT = "văn bản “{doc}”"
+NOTICE_ACCEPTED = "{office} đã tiếp nhận {what} của {unit}. Trân trọng cảm ơn!"
+NOTICE_RETURNED_VALUE = (
+    "{office} đề nghị {unit} sửa mục “{item}” trong báo cáo {period}:\n“{comment}”\n\n"
+    "Vui lòng gõ /baocao {month} để sửa mục này; các mục khác giữ nguyên."
+)
+NOTICE_RETURNED_DOC = (
+    "{office} đề nghị {unit} bổ sung, hoàn thiện văn bản “{doc}”:\n“{comment}”\n\n"
+    "Vui lòng gõ /nopvanban để gửi lại văn bản."
+)
+
+
+def review_value_line(
+    n: int,
+    ind: Indicator | None,
+    *,
+    code: str,
+    display: str,
+    skipped: str | None,
+    status: str,
+    met: bool | None,
+) -> str:
+    name = short(ind) if ind else code
+    if skipped is not None:
+        shown = "bỏ qua" + (f" (lý do: {skipped})" if skipped else "")
+    else:
+        shown = display or "–"
+    extra = ""
+    if met is not None and ind is not None and ind.target is not None:
+        extra = f" – {MET_WORD if met else NOT_MET_WORD} (chỉ tiêu {target_text(ind)})"
+    flag = " [đang trả lại]" if status == "returned" else ""
+    return f"{n}. {name}: {shown}{extra}{flag}"
+
+
+# -- /thongbao -------------------------------------------------------------------------------
+
+BROADCAST_AUDIENCE = (
+    "Gửi thông báo đến những đơn vị nào? Chọn một mục, hoặc gõ nhiều số cách nhau bởi dấu phẩy "
+    "(ví dụ: 2, 3)."
+)
+BROADCAST_ALL = "Tất cả đơn vị trong phạm vi ({n})"
+BROADCAST_KIND = "{label} ({n})"
+BROADCAST_BAD_AUDIENCE = "Vui lòng chọn theo số thứ tự trong danh sách, ví dụ: 1 hoặc 2, 3."
+BROADCAST_ASK_TEXT = "Vui lòng nhập nội dung thông báo (tối đa {limit} ký tự). Gõ “hủy” để dừng."
+BROADCAST_TEXT_ONLY = "Nội dung thông báo cần là tin nhắn chữ. Vui lòng nhập lại."
+BROADCAST_TOO_LONG = "Nội dung dài {n} ký tự, vượt quá {limit} ký tự. Vui lòng rút gọn."
+BROADCAST_PREVIEW = (
+    "XEM TRƯỚC THÔNG BÁO\nGửi đến: {audience} – {units} đơn vị, {people} người đã đăng ký.\n\n"
+    "—\n{message}\n—\n\nAnh/Chị xác nhận gửi?"
+)
+BROADCAST_SEND = "Gửi thông báo"
+BROADCAST_EDIT = "Sửa nội dung"
+BROADCAST_CONFIRM_HELP = "Vui lòng chọn “Gửi thông báo”, “Sửa nội dung” hoặc gõ “hủy”."
+BROADCAST_SENT = "Đã gửi thông báo đến {people} người của {units} đơn vị."
+BROADCAST_NOBODY = "Chưa có ai trong các đơn vị đã chọn đăng ký với bot, nên chưa gửi được."
+BROADCAST_MESSAGE = "THÔNG BÁO CỦA {office}\n\n{text}"
+
+# -- /moi ------------------------------------------------------------------------------------
+
+INVITE_ASK_UNIT = (
+    "Cấp mã đăng ký cho đơn vị nào? Vui lòng gõ mã đơn vị (ví dụ: P_KA_LONG) hoặc tên đơn vị."
+)
+INVITE_ASK_ROLE = "Cấp mã cho vai trò nào của {unit}?"
+INVITE_BAD_ROLE = "Vui lòng chọn một vai trò trong danh sách."
+INVITE_ASK_COUNT = "Cấp bao nhiêu mã? Vui lòng chọn hoặc gõ một số từ 1 đến {max}."
+INVITE_BAD_COUNT = "Số lượng mã phải từ 1 đến {max}. Vui lòng nhập lại."
+INVITE_ADMIN_NOT_ALLOWED = (
+    "Anh/Chị không cấp được mã quản trị cho {unit}: phạm vi quản trị của đơn vị đó rộng hơn "
+    "phạm vi của Anh/Chị."
+)
+INVITE_CODES = (
+    "Mã đăng ký {role} của {unit} (mỗi mã dùng một lần, hết hạn ngày {expires}):\n{codes}\n\n"
+    "Người được cấp mã mở bot và gửi: /start MÃ{link}"
+)
+INVITE_LINK = "\nHoặc mở liên kết (Telegram): https://t.me/{bot}?start=MÃ"
+INVITE_ROLE_CHOICES = ("focal", "deputy", "head", "admin")
+ROLE_WORDS = {
+    "focal": ("focal", "dau moi"),
+    "deputy": ("deputy", "du phong", "dau moi du phong", "pho"),
+    "head": ("head", "thu truong", "thu truong don vi", "lanh dao"),
+    "admin": ("admin", "quan tri", "can bo quan tri"),
+}
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+# -- /xuat -----------------------------------------------------------------------------------
+
+EXPORT_DONE = (
+    "Tệp Excel tổng hợp phong trào thi đua ({scope}), số liệu đến {at}: {units} đơn vị, "
+    "{sheets} trang tính."
+)
+EXPORT_FILE_NAME = "tong-hop-thi-dua-{day}.xlsx"
+
+# Sheet and column names of the workbook.
+SHEET_UNITS = "Đơn vị"
+SHEET_INITIATIVES = "Sáng kiến"
+SHEET_DOCUMENTS = "Văn bản"
+SHEET_SUBMISSIONS = "Thời gian nộp"
+COL_CODE = "Mã đơn vị"
+COL_NAME = "Tên đơn vị"
+COL_KIND = "Loại đơn vị"
+COL_SUBMITTED = "Thời điểm nộp"
+COL_TARGET_ROW = "Chỉ tiêu"
+COL_MET = "Đạt"
+MET_YES = "Đạt"
+MET_NO = "Chưa đạt"
+SKIPPED_CELL = "Bỏ qua: {reason}"
+INITIATIVE_COLUMNS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Loại",
+    "Tên mô hình, giải pháp, sáng kiến",
+    "Lĩnh vực",
+    "Trạng thái",
+    "Áp dụng từ ngày",
+    "Ngày đăng ký",
+    "Cập nhật lần cuối",
+)
+DOCUMENT_COLUMNS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Loại văn bản",
+    "Số, ký hiệu",
+    "Ngày văn bản",
+    "Tên tệp",
+    "Thời điểm nộp",
+    "Thời hạn",
+    "Hạn nộp",
+    "Đúng hạn",
+    "Trạng thái duyệt",
+    "Ý kiến",
+    "Đã thay thế",
+)
+SUBMISSION_COLUMNS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Kỳ báo cáo",
+    "Mã kỳ",
+    "Thời điểm nộp",
+    "Trạng thái duyệt",
+    "Thời điểm duyệt",
+)
+UNIT_COLUMNS = ("Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên")
+YES = "Có"
+NO = "Không"
+
+# -- /khenthuong -----------------------------------------------------------------------------
+
+AWARDS_HEAD = (
+    "XÉT ĐIỀU KIỆN {title} – phạm vi {scope}, số liệu đến ngày {today}\n"
+    "Đủ các tiêu chí bot kiểm tra được: {eligible}/{units} đơn vị."
+)
+AWARDS_NOTE = (
+    "Tiêu chí do Phòng Nội vụ đánh giá (như g0) chưa được tính. Chọn một đơn vị để xem căn cứ "
+    "của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ."
+)
+AWARDS_ROW = "{rank}. {unit}: {marks}"
+AWARDS_NONE = "Không có hình thức khen thưởng nào có tiêu chí bot kiểm tra được."
+AWARDS_NO_UNITS = "Không có đơn vị nào trong phạm vi {scope} thuộc đối tượng {title}."
+AWARDS_DETAIL_HEAD = "{title}\n{unit}: đạt {met}/{total} tiêu chí bot kiểm tra được{eligible}."
+AWARDS_ELIGIBLE = " – đủ điều kiện đề nghị (còn chờ đánh giá của Phòng Nội vụ)"
+AWARDS_NOT_APPLICABLE = "{unit} không thuộc đối tượng xét {title}."
+MARKS = {
+    Outcome.MET: "✓",
+    Outcome.NOT_MET: "✗",
+    Outcome.OPEN: "…",
+    Outcome.NOT_APPLICABLE: "–",
+    Outcome.ASSESSMENT: "?",
+}
+AWARDS_LEGEND = "✓ đạt · ✗ chưa đạt · … chưa đủ căn cứ · – không áp dụng (tính là đạt)"
+
+
+def award_marks(result: AwardResult) -> str:
+    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.machine)
+
+
+def award_detail_text(result: AwardResult, *, campaign: Campaign, tz: ZoneInfo) -> str:
+    head = AWARDS_DETAIL_HEAD.format(
+        title=result.award.title,
+        unit=result.unit.name,
+        met=result.met,
+        total=len(result.machine),
+        eligible=AWARDS_ELIGIBLE if result.eligible else "",
+    )
+    body = [
+        f"• {criterion_text(c, campaign=campaign, tz=tz, detail=True)}" for c in result.criteria
+    ]
+    return "\n".join([head, "", *body])

@@ -1,0 +1,315 @@
+"""Deadlines as they stand (campaign file + admin overrides), the admin calendar, fulfilment.
+
+A deadline's effective due date is the admin's override if there is one, else the file's. An
+override whose code the file does not have is a deadline an admin added; its `spec` holds the
+whole definition. What fulfils a deadline (campaign file, `fulfilled_by`):
+
+- ``document``: a `Document` of that type for the unit, not superseded, not returned;
+- ``report``: a `ReportSubmission` of the unit for the latest period of that frequency that ends
+  on or before the due date (period codes as the report conversation stores them: ``2024``,
+  ``2024-H1``, ``2024-Q1``, ``2024-03``, ``2024-ONCE``);
+- ``initiative``: at least one `Initiative` registered by the unit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy import delete, exists, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.campaign.schema import Campaign as CampaignDef
+from bot.campaign.schema import Deadline as DeadlineDef
+from bot.campaign.schema import ReminderPolicy
+from storage.models import (
+    CalendarDay,
+    DeadlineOverride,
+    Document,
+    Initiative,
+    ReportSubmission,
+    Unit,
+)
+from storage.queries.dialect import insert_for
+
+log = logging.getLogger(__name__)
+
+_OV = DeadlineOverride.__table__  # type: ignore[attr-defined]
+_CAL = CalendarDay.__table__  # type: ignore[attr-defined]
+_DOC = Document.__table__  # type: ignore[attr-defined]
+_REP = ReportSubmission.__table__  # type: ignore[attr-defined]
+_INI = Initiative.__table__  # type: ignore[attr-defined]
+_U = Unit.__table__  # type: ignore[attr-defined]
+
+Source = Literal["file", "moved", "added"]
+
+
+# -- effective deadlines ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideRow:
+    code: str
+    due: date
+    spec: dict[str, Any] | None
+    changed_at: datetime
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveDeadline:
+    """A deadline as it applies now: the file's, moved by an admin, or added by one."""
+
+    deadline: DeadlineDef
+    policy: ReminderPolicy
+    source: Source
+    file_due: date | None = None
+    changed_at: datetime | None = None  # when an admin last moved or added it
+
+    @property
+    def code(self) -> str:
+        return self.deadline.code
+
+    @property
+    def due(self) -> date:
+        return self.deadline.due
+
+
+async def list_overrides(conn: AsyncConnection, *, campaign_id: str) -> list[OverrideRow]:
+    """Every admin change to the campaign's deadlines."""
+    rows = await conn.execute(
+        select(_OV.c.code, _OV.c.due, _OV.c.spec, _OV.c.changed_at, _OV.c.changed_by)
+        .where(_OV.c.campaign_id == campaign_id)
+        .order_by(_OV.c.code)
+    )
+    return [OverrideRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def merge_deadlines(
+    campaign: CampaignDef, overrides: Sequence[OverrideRow]
+) -> list[EffectiveDeadline]:
+    """The file's deadlines with admin overrides applied, then the added ones (pure)."""
+    by_code = {o.code: o for o in overrides}
+    out: list[EffectiveDeadline] = []
+    for d in campaign.deadlines:
+        o = by_code.pop(d.code, None)
+        if o is None:
+            out.append(EffectiveDeadline(d, campaign.reminder_policy(d), "file", d.due))
+            continue
+        moved = _from_spec(o, fallback=d)
+        if moved is not None:
+            out.append(
+                EffectiveDeadline(
+                    moved, campaign.reminder_policy(moved), "moved", d.due, o.changed_at
+                )
+            )
+    for o in by_code.values():
+        added = _from_spec(o, fallback=None)
+        if added is not None:
+            out.append(
+                EffectiveDeadline(
+                    added, campaign.reminder_policy(added), "added", None, o.changed_at
+                )
+            )
+    return out
+
+
+def _from_spec(o: OverrideRow, *, fallback: DeadlineDef | None) -> DeadlineDef | None:
+    if o.spec:
+        try:
+            return DeadlineDef.model_validate({**o.spec, "code": o.code, "due": o.due})
+        except ValidationError:
+            log.warning("deadline override %s has an invalid definition; ignored", o.code)
+            return fallback
+    if fallback is None:
+        log.warning("added deadline %s has no definition; ignored", o.code)
+        return None
+    return fallback.model_copy(update={"due": o.due})
+
+
+async def effective_deadlines(
+    conn: AsyncConnection, *, campaign: CampaignDef
+) -> list[EffectiveDeadline]:
+    """The campaign's deadlines as they apply now (file + overrides)."""
+    overrides = await list_overrides(conn, campaign_id=campaign.campaign.id)
+    return merge_deadlines(campaign, overrides)
+
+
+async def save_override(
+    conn: AsyncConnection,
+    *,
+    campaign_id: str,
+    code: str,
+    due: date,
+    spec: dict[str, Any] | None,
+    actor: str,
+    now: datetime,
+) -> OverrideRow | None:
+    """Move (or define) a deadline; returns the override it replaced, if any."""
+    old = (
+        await conn.execute(
+            select(_OV.c.code, _OV.c.due, _OV.c.spec, _OV.c.changed_at, _OV.c.changed_by).where(
+                _OV.c.campaign_id == campaign_id, _OV.c.code == code
+            )
+        )
+    ).first()
+    values = {"due": due, "spec": spec, "changed_at": now, "changed_by": actor}
+    stmt = insert_for(conn, _OV).values(campaign_id=campaign_id, code=code, **values)
+    await conn.execute(
+        stmt.on_conflict_do_update(index_elements=["campaign_id", "code"], set_=values)
+    )
+    return OverrideRow(old[0], old[1], old[2], old[3], old[4]) if old else None
+
+
+# -- the admin calendar -----------------------------------------------------------------------
+
+
+async def calendar_overrides(conn: AsyncConnection) -> dict[date, bool]:
+    """Admin-edited days: True for a make-up working day, False for an extra day off."""
+    rows = await conn.execute(select(_CAL.c.day, _CAL.c.working))
+    return {r[0]: bool(r[1]) for r in rows}
+
+
+async def set_calendar_day(
+    conn: AsyncConnection, *, day: date, working: bool, note: str, actor: str, now: datetime
+) -> bool | None:
+    """Mark a day working or off; returns what it was marked before (None: not marked)."""
+    old = (await conn.execute(select(_CAL.c.working).where(_CAL.c.day == day))).scalar()
+    values = {"working": working, "note": note, "changed_at": now, "changed_by": actor}
+    stmt = insert_for(conn, _CAL).values(day=day, **values)
+    await conn.execute(stmt.on_conflict_do_update(index_elements=["day"], set_=values))
+    return None if old is None else bool(old)
+
+
+async def clear_calendar_day(conn: AsyncConnection, *, day: date) -> bool:
+    """Forget an admin's mark on a day (public rules apply again); False if there was none."""
+    res = await conn.execute(delete(_CAL).where(_CAL.c.day == day))
+    return bool(res.rowcount)
+
+
+# -- units ------------------------------------------------------------------------------------
+
+
+async def unit_ids(conn: AsyncConnection, *, campaign_id: str) -> dict[str, int]:
+    """Unit code → id, for units the campaign file still lists."""
+    rows = await conn.execute(
+        select(_U.c.code, _U.c.id).where(_U.c.campaign_id == campaign_id, _U.c.retired.is_(False))
+    )
+    return {r[0]: int(r[1]) for r in rows}
+
+
+# -- fulfilment -------------------------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def report_period(frequency: str, due: date) -> str:
+    """The period code of the latest `frequency` period that ends on or before `due`."""
+    y, m = due.year, due.month
+    if frequency == "once":
+        return f"{y}-ONCE"
+    if frequency == "annual":
+        return str(y) if due == date(y, 12, 31) else str(y - 1)
+    if frequency == "semiannual":
+        if due == date(y, 12, 31):
+            return f"{y}-H2"
+        return f"{y}-H1" if due >= date(y, 6, 30) else f"{y - 1}-H2"
+    if frequency == "quarterly":
+        q = (m - 1) // 3 + 1
+        if due == _month_end(y, q * 3):
+            return f"{y}-Q{q}"
+        return f"{y}-Q{q - 1}" if q > 1 else f"{y - 1}-Q4"
+    if frequency == "monthly":
+        if due == _month_end(y, m):
+            return f"{y}-{m:02d}"
+        return f"{y}-{m - 1:02d}" if m > 1 else f"{y - 1}-12"
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def _fulfilment_condition(campaign_id: str, deadline: DeadlineDef) -> tuple[Any, Any]:
+    """(table, where clause without the unit) for what fulfils `deadline`."""
+    fb = deadline.fulfilled_by
+    if fb.document is not None:
+        return _DOC, (
+            (_DOC.c.campaign_id == campaign_id)
+            & (_DOC.c.doc_type == fb.document)
+            & _DOC.c.superseded.is_(False)
+            & (_DOC.c.review_status != "returned")
+        )
+    if fb.report is not None:
+        period = report_period(fb.report.frequency, deadline.due)
+        return _REP, ((_REP.c.campaign_id == campaign_id) & (_REP.c.period == period))
+    return _INI, (_INI.c.campaign_id == campaign_id)
+
+
+async def fulfilled_unit_ids(
+    conn: AsyncConnection, *, campaign_id: str, deadline: DeadlineDef
+) -> set[int]:
+    """The units that have done what `deadline` asks."""
+    table, cond = _fulfilment_condition(campaign_id, deadline)
+    rows = await conn.execute(select(table.c.unit_id).where(cond).distinct())
+    return {int(r[0]) for r in rows}
+
+
+async def is_fulfilled(
+    conn: AsyncConnection, *, campaign_id: str, unit_id: int, deadline: DeadlineDef
+) -> bool:
+    """Whether one unit has done what `deadline` asks (checked right before each reminder)."""
+    table, cond = _fulfilment_condition(campaign_id, deadline)
+    return bool(
+        (await conn.execute(select(exists().where(cond & (table.c.unit_id == unit_id))))).scalar()
+    )
+
+
+async def has_returned_document(
+    conn: AsyncConnection, *, campaign_id: str, unit_id: int, doc_type: str
+) -> bool:
+    """Whether the unit's document of this type was returned for correction."""
+    q = select(
+        exists().where(
+            (_DOC.c.campaign_id == campaign_id)
+            & (_DOC.c.unit_id == unit_id)
+            & (_DOC.c.doc_type == doc_type)
+            & _DOC.c.superseded.is_(False)
+            & (_DOC.c.review_status == "returned")
+        )
+    )
+    return bool((await conn.execute(q)).scalar())
+
+
+async def late_units(
+    conn: AsyncConnection,
+    *,
+    campaign_id: str,
+    deadlines: Sequence[EffectiveDeadline],
+    units_in_scope: Mapping[str, Sequence[int]],
+    today: date,
+) -> dict[str, list[int]]:
+    """Deadline code → ids of the units in scope that are past due and have not fulfilled it."""
+    out: dict[str, list[int]] = {}
+    for eff in deadlines:
+        if eff.due >= today:
+            continue
+        scope = units_in_scope.get(eff.code, ())
+        if not scope:
+            continue
+        done = await fulfilled_unit_ids(conn, campaign_id=campaign_id, deadline=eff.deadline)
+        late = [u for u in scope if u not in done]
+        if late:
+            out[eff.code] = late
+    return out
+
+
+async def retire_override(conn: AsyncConnection, *, campaign_id: str, code: str) -> bool:
+    """Drop an admin's change to a deadline (the file's date applies again)."""
+    res = await conn.execute(
+        delete(_OV).where(_OV.c.campaign_id == campaign_id, _OV.c.code == code)
+    )
+    return bool(res.rowcount)

@@ -1,0 +1,187 @@
+"""Award eligibility from the campaign file's rules (i1–i3 of the provincial Bằng khen)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.campaign import Campaign, bundled_campaign_path, load_campaign
+from bot.domain.awards import Outcome, applies, evaluate, machine_awards, rank
+from bot.domain.status import (
+    DocumentFact,
+    IndicatorState,
+    InitiativeFact,
+    UnitFacts,
+    ValueFact,
+)
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+YEAR_END = date(2025, 1, 10)
+
+
+@pytest.fixture(scope="module")
+def campaign() -> Campaign:
+    return load_campaign(bundled_campaign_path())
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=TZ).astimezone(UTC)
+
+
+def ward_year(
+    *, t11: float = 100.0, rating: str = "Khá", launch: date = date(2024, 3, 20)
+) -> UnitFacts:
+    """A ward's whole year: every target met unless told otherwise."""
+    values = {
+        ("T01", "2024-ONCE"): ValueFact(True, "Có"),
+        ("T07", "2024-ONCE"): ValueFact(True, "Có"),
+        ("T12", "2024-ONCE"): ValueFact(rating, rating),
+        ("T06", "2024-Q4"): ValueFact(True, "Có"),
+        ("T13", "2024-Q4"): ValueFact("Tốt", "Tốt"),
+    }
+    for code in ("T04", "I04"):
+        values[(code, "2024-12")] = ValueFact(100.0, "100 %")
+    values[("T09", "2024-12")] = ValueFact(True, "Có")
+    values[("T11", "2024-12")] = ValueFact(t11, f"{t11} %")
+    return UnitFacts(
+        values=values,
+        submissions={"2024-12": at(date(2024, 12, 28))},
+        documents={"LAUNCH_DOC": DocumentFact("LAUNCH_DOC", at(launch), at(launch))},
+        initiatives=[InitiativeFact("Một cửa số", "effective", at(date(2024, 3, 1)))],
+    )
+
+
+def result_for(campaign: Campaign, code: str, facts: UnitFacts, today: date = YEAR_END):  # type: ignore[no-untyped-def]
+    [award, *_] = machine_awards(campaign)
+    unit = campaign.unit(code)
+    assert unit is not None
+    return evaluate(award, campaign, unit, facts, today=today, deadlines=campaign.deadlines, tz=TZ)
+
+
+def outcomes(result) -> dict[str, Outcome]:  # type: ignore[no-untyped-def]
+    return {c.criterion.id: c.outcome for c in result.criteria}
+
+
+def test_the_provincial_bang_khen_is_the_award_with_machine_criteria(campaign: Campaign) -> None:
+    awards = machine_awards(campaign)
+    assert [a.code for a in awards] == ["BK_CT_TINH"]
+    ward = campaign.unit("P_KA_LONG")
+    assert ward is not None
+    assert applies(awards[0], ward)
+
+
+def test_a_ward_that_met_everything_is_eligible(campaign: Campaign) -> None:
+    result = result_for(campaign, "P_KA_LONG", ward_year())
+    assert outcomes(result) == {
+        "g0": Outcome.ASSESSMENT,
+        "i1": Outcome.MET,
+        "i2": Outcome.MET,
+        "i3": Outcome.MET,
+    }
+    assert result.eligible
+    assert result.met == 3
+    assert not result.gaps
+    i2 = next(c for c in result.criteria if c.criterion.id == "i2")
+    assert not i2.provisional
+    # The evidence is every target checked (T03 and T13 have no target and are left out).
+    assert {line.indicator.code for line in i2.indicators} == {
+        "T01",
+        "T04",
+        "T06",
+        "T07",
+        "T09",
+        "T11",
+        "T12",
+        "I04",
+    }
+
+
+def test_a_value_below_its_target_fails_i2_with_the_value_as_evidence(campaign: Campaign) -> None:
+    result = result_for(campaign, "P_KA_LONG", ward_year(t11=95.5))
+    i2 = next(c for c in result.criteria if c.criterion.id == "i2")
+    assert i2.outcome is Outcome.NOT_MET
+    [failing] = i2.failing_indicators()
+    assert (failing.indicator.code, failing.period, failing.display) == ("T11", "2024-12", "95.5 %")
+    assert not result.eligible
+
+
+def test_a_rating_below_kha_fails_i3_but_not_for_units_without_an_index(
+    campaign: Campaign,
+) -> None:
+    assert outcomes(result_for(campaign, "P_KA_LONG", ward_year(rating="Trung bình")))["i3"] == (
+        Outcome.NOT_MET
+    )
+    assert outcomes(result_for(campaign, "P_KA_LONG", ward_year(rating="Tốt")))["i3"] == Outcome.MET
+    # Ban Dân vận has no annual reform index: i3 does not apply and counts as met.
+    party = result_for(campaign, "BDV_TU", UnitFacts())
+    assert outcomes(party)["i3"] is Outcome.NOT_APPLICABLE
+
+
+def test_a_late_launch_document_fails_i1(campaign: Campaign) -> None:
+    result = result_for(campaign, "P_KA_LONG", ward_year(launch=date(2024, 4, 2)))
+    i1 = next(c for c in result.criteria if c.criterion.id == "i1")
+    assert i1.outcome is Outcome.NOT_MET
+    [late] = i1.failing_deadlines()
+    assert (late.deadline.code, late.state, late.days) == ("D01", "late", 2)
+
+
+def test_during_the_year_the_outcomes_are_open_or_provisional(campaign: Campaign) -> None:
+    facts = UnitFacts(
+        values={
+            ("T11", "2024-03"): ValueFact(90.0, "90 %"),
+            ("T04", "2024-03"): ValueFact(100.0, "100 %"),
+        },
+        documents={
+            "LAUNCH_DOC": DocumentFact("LAUNCH_DOC", at(date(2024, 3, 20)), at(date(2024, 3, 20)))
+        },
+        initiatives=[InitiativeFact("Một cửa số", "registered", at(date(2024, 3, 1)))],
+    )
+    result = result_for(campaign, "P_KA_LONG", facts, today=date(2024, 4, 15))
+    got = {c.criterion.id: c for c in result.criteria}
+    assert got["i1"].outcome is Outcome.OPEN  # D03 is not due yet
+    assert got["i2"].outcome is Outcome.NOT_MET
+    assert got["i2"].provisional
+    missing = [i.indicator.code for i in got["i2"].indicators if i.state is IndicatorState.MISSING]
+    assert "T12" in missing
+    assert "I04" in missing
+    assert got["i3"].outcome is Outcome.OPEN  # no rating reported yet
+
+
+def test_a_value_returned_for_correction_is_judged_as_it_stands(campaign: Campaign) -> None:
+    facts = ward_year()
+    facts.values[("T11", "2024-12")] = ValueFact(
+        100.0, "100 %", review_status="returned", review_comment="Thiếu số liệu tháng 12"
+    )
+    result = result_for(campaign, "P_KA_LONG", facts)
+    i2 = next(c for c in result.criteria if c.criterion.id == "i2")
+    assert i2.outcome is Outcome.MET
+    t11 = next(i for i in i2.indicators if i.indicator.code == "T11")
+    assert t11.comment == "Thiếu số liệu tháng 12"
+
+
+def test_initiative_criterion_counts_registered_initiatives(campaign: Campaign) -> None:
+    data = campaign.model_dump(by_alias=True, mode="json")
+    data["awards"][0]["criteria"].append(
+        {
+            "id": "i4",
+            "text": "Đăng ký ít nhất 2 sáng kiến",
+            "check": {"type": "initiative_registered", "min_count": 2},
+        }
+    )
+    extended = Campaign.model_validate(data)
+    one = result_for(extended, "P_KA_LONG", ward_year())
+    i4 = next(c for c in one.criteria if c.criterion.id == "i4")
+    assert (i4.outcome, i4.initiatives, i4.required) == (Outcome.NOT_MET, 1, 2)
+    during = result_for(extended, "P_KA_LONG", ward_year(), today=date(2024, 6, 1))
+    assert next(c for c in during.criteria if c.criterion.id == "i4").outcome is Outcome.OPEN
+
+
+def test_ranking_puts_eligible_units_first_then_by_criteria_met(campaign: Campaign) -> None:
+    results = [
+        result_for(campaign, "P_TRAN_PHU", UnitFacts()),
+        result_for(campaign, "P_KA_LONG", ward_year(t11=95.5)),
+        result_for(campaign, "P_TRA_CO", ward_year()),
+    ]
+    assert [r.unit.code for r in rank(results)] == ["P_TRA_CO", "P_KA_LONG", "P_TRAN_PHU"]
