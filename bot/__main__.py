@@ -47,6 +47,26 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_argument("unit_code")
     inv.add_argument("--role", choices=ROLES, default="focal")
     inv.add_argument("--count", type=int, default=1)
+    dl = sub.add_parser("deadline", help="move or add a deadline")
+    dl_sub = dl.add_subparsers(dest="deadline_command", metavar="ACTION", required=True)
+    mv = dl_sub.add_parser("move", help="move a deadline to a new due date")
+    mv.add_argument("code")
+    mv.add_argument("due", help="dd/mm/yyyy")
+    add = dl_sub.add_parser("add", help="add a deadline")
+    add.add_argument("code")
+    add.add_argument("due", help="dd/mm/yyyy")
+    add.add_argument("--title", required=True)
+    add.add_argument("--kinds", nargs="*", default=[])
+    add.add_argument("--units", nargs="*", default=[])
+    add.add_argument("--document", help="fulfilled by submitting this document type")
+    add.add_argument("--report", help="fulfilled by the report of this frequency")
+    add.add_argument("--initiative", action="store_true", help="fulfilled by an initiative")
+    add.add_argument("--command", help="the command that fulfils it, shown in reminders")
+    add.add_argument("--note")
+    cal = sub.add_parser("calendar", help="mark a day off or a make-up working day")
+    cal.add_argument("action", choices=("off", "work", "clear"))
+    cal.add_argument("day", help="dd/mm/yyyy")
+    cal.add_argument("--note", default="")
     exp = sub.add_parser("export", help="export the campaign's data to an Excel workbook")
     exp.add_argument("--out", type=Path, required=True)
     return p
@@ -70,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         "units": cli.units,
         "invite": cli.invite,
         "export": cli.export,
+        "deadline": cli.deadline,
+        "calendar": cli.calendar,
     }
     return handlers[command](settings, args)
 

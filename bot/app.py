@@ -96,8 +96,13 @@ class App:
         self.pipeline.add_channel(channel)
 
     def menu_commands(self) -> list[tuple[str, str]]:
-        """What the messenger's command menu shows (everyone's commands and the role ones)."""
-        return [(c.name, c.description) for c in self.router.commands.values() if c.in_menu]
+        """The messenger's command menu: what units' people use (admins' commands are listed
+        by /trogiup for admins, and refused to others, so the menu does not advertise them)."""
+        return [
+            (c.name, c.description)
+            for c in self.router.commands.values()
+            if c.in_menu and (c.roles is None or not c.roles <= {"admin"})
+        ]
 
     async def start_telegram(self) -> None:
         from bot.channels.telegram import TelegramChannel, make_bot
@@ -165,6 +170,17 @@ class App:
                 replace_existing=True,
                 coalesce=True,
                 max_instances=1,
+            )
+        if self.settings.reminders_enabled:
+            from schedules import jobs as reminder_jobs
+
+            reminder_jobs.install(
+                scheduler,
+                db=self.db,
+                channels=self.channels,  # the live dict: channels started later are seen too
+                campaign_loader=reminder_jobs.campaign_from_db(self.db),
+                clock=self.services.clock,
+                settings=self.settings,
             )
         scheduler.start()
         # Everything built so far (aiogram's types, the campaign) lives as long as the process:

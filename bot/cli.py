@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings
 
@@ -51,9 +54,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         install_stop_signals(stop)
         try:
             task = asyncio.create_task(app.run(stop))
-            import logging
-
-            logging.getLogger("bot").info("ready in %.2fs", time.perf_counter() - started)
+            ready = asyncio.create_task(app.ready.wait())
+            await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if ready.done():
+                logging.getLogger("bot").info("serving after %.2f s", time.perf_counter() - started)
+            else:
+                ready.cancel()
             await task
         finally:
             await app.close()
@@ -193,3 +199,80 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 
     _prepare(settings)
     return asyncio.run(run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel))
+
+
+def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int:
+    """Run one of `schedules.admin`'s changes and print its Vietnamese answer."""
+    _prepare(settings)
+
+    async def go() -> tuple[bool, str]:
+        from handlers import texts_reminders as t
+        from schedules.jobs import campaign_from_db
+        from storage.campaign_sync import ensure_campaign_loaded
+        from storage.db import Database
+
+        db = Database(settings.resolved_database_url())
+        try:
+            await ensure_campaign_loaded(db, settings.campaign_file)
+            camp = await campaign_from_db(db)()
+            if camp is None:
+                return False, t.NO_CAMPAIGN
+            result = await act(db, camp)
+            return bool(result.ok), str(result.message)
+        finally:
+            await db.dispose()
+
+    ok, message = asyncio.run(go())
+    (_print if ok else _err)(message)
+    return 0 if ok else 1
+
+
+def deadline(settings: Settings, args: argparse.Namespace) -> int:
+    from schedules import admin
+    from storage.types import utcnow
+
+    if args.deadline_command == "move":
+        return _admin(
+            settings,
+            lambda db, c: admin.move_deadline(
+                db, campaign=c, code=args.code, due_text=args.due, actor="cli", clock=utcnow
+            ),
+        )
+    return _admin(
+        settings,
+        lambda db, c: admin.add_deadline(
+            db,
+            campaign=c,
+            code=args.code,
+            title=args.title,
+            due_text=args.due,
+            kinds=args.kinds,
+            units=args.units,
+            document=args.document,
+            report=args.report,
+            initiative=args.initiative,
+            command=args.command,
+            note=args.note,
+            actor="cli",
+            clock=utcnow,
+        ),
+    )
+
+
+def calendar(settings: Settings, args: argparse.Namespace) -> int:
+    from schedules import admin
+    from storage.types import utcnow
+
+    if args.action == "clear":
+        return _admin(settings, lambda db, c: admin.clear_day(db, day_text=args.day, actor="cli"))
+    return _admin(
+        settings,
+        lambda db, c: admin.set_day(
+            db,
+            day_text=args.day,
+            working=args.action == "work",
+            note=args.note,
+            actor="cli",
+            clock=utcnow,
+        ),
+    )

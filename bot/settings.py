@@ -32,6 +32,21 @@ class Settings(BaseSettings):
     invite_attempts_before_lockout: int = 6
     invite_lockout_minutes: int = 15
     invite_code_ttl_days: int = 30
+    # Reminders (product.md §4): the messengers' limits, and how the planner and sender run.
+    reminders_enabled: bool = True
+    telegram_rate_per_second: float = 30
+    telegram_rate_per_chat: float = 1
+    zalo_rate_per_second: float = 30
+    zalo_rate_per_chat: float = 1
+    reminder_send_until_hour: int | None = 17
+    reminder_plan_seconds: float = 300
+    reminder_send_seconds: float = 30
+    reminder_lease_seconds: float = 300
+    reminder_concurrency: int = 4
+    reminder_horizon_days: float = 7
+    reminder_catch_up_days: float = 3
+    reminder_max_after_due: int = 10
+    reminder_late_grace_minutes: float = 30
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

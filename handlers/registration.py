@@ -131,6 +131,7 @@ async def _register(ctx: Ctx, info: InviteInfo) -> None:
         channel=msg.channel,
         external_id=msg.user_id,
         chat_id=msg.chat_id,
+        now=ctx.now(),
     )
     await _finish(ctx, info, person_id, action="register")
     ctx.reply(

@@ -389,7 +389,9 @@ class Reminder(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     person_id: int = Field(foreign_key="person.id")
     slot: str = Field(max_length=32)  # e.g. before-7, after-3, escalate-deputy-1
-    kind: str = Field(default="remind", max_length=16)  # remind|escalate|digest
+    # remind | escalate | digest (weekly, deadline_code "_DIGEST") | notice (to admins, e.g. a
+    # blocked recipient; deadline_code "_NOTICE")
+    kind: str = Field(default="remind", max_length=16)
     send_at: datetime = Field(sa_type=UTCDateTime)
     # planned → sending → sent; or skipped (fulfilled by then), cancelled (moved), failed
     state: str = Field(default="planned", max_length=16)

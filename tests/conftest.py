@@ -133,6 +133,8 @@ def make_settings(db_url: str, **overrides: object) -> Settings:
     base: dict[str, Any] = {
         # Uploads go to a fresh folder, not ./data of whoever runs the tests.
         "data_dir": Path(tempfile.mkdtemp(prefix="campaignbot-data-")),
+        # Conversation tests must not be interrupted by reminders; their own tests enable them.
+        "reminders_enabled": False,
         "database_url": db_url,
         "redis_url": None,
         "telegram_bot_token": None,

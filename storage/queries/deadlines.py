@@ -268,20 +268,34 @@ async def is_fulfilled(
     )
 
 
-async def has_returned_document(
-    conn: AsyncConnection, *, campaign_id: str, unit_id: int, doc_type: str
-) -> bool:
-    """Whether the unit's document of this type was returned for correction."""
-    q = select(
-        exists().where(
-            (_DOC.c.campaign_id == campaign_id)
-            & (_DOC.c.unit_id == unit_id)
-            & (_DOC.c.doc_type == doc_type)
-            & _DOC.c.superseded.is_(False)
-            & (_DOC.c.review_status == "returned")
+@dataclass(frozen=True, slots=True)
+class Fulfilment:
+    done: bool
+    returned: bool = False  # a document of the type was returned for correction
+
+
+async def fulfilment(
+    conn: AsyncConnection, *, campaign_id: str, unit_id: int, deadline: DeadlineDef
+) -> Fulfilment:
+    """Whether the unit has done what `deadline` asks and, for documents, whether one came back
+    (one query; checked right before each reminder)."""
+    fb = deadline.fulfilled_by
+    if fb.document is None:
+        return Fulfilment(
+            await is_fulfilled(conn, campaign_id=campaign_id, unit_id=unit_id, deadline=deadline)
         )
+    rows = await conn.execute(
+        select(_DOC.c.review_status)
+        .where(
+            _DOC.c.campaign_id == campaign_id,
+            _DOC.c.unit_id == unit_id,
+            _DOC.c.doc_type == fb.document,
+            _DOC.c.superseded.is_(False),
+        )
+        .distinct()
     )
-    return bool((await conn.execute(q)).scalar())
+    statuses = {r[0] for r in rows}
+    return Fulfilment(done=any(s != "returned" for s in statuses), returned="returned" in statuses)
 
 
 async def late_units(

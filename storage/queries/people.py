@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import raw_sqlite
 from storage.models import ChatIdentity, Membership, Person, Unit
+from storage.types import utcnow
 
 _P = Person.__table__  # type: ignore[attr-defined]
 _M = Membership.__table__  # type: ignore[attr-defined]
@@ -95,12 +96,17 @@ async def create_person(
     channel: str,
     external_id: str,
     chat_id: str,
+    now: datetime | None = None,
 ) -> int:
-    """A new person bound to a unit and role, reachable on one messenger account."""
+    """A new person bound to a unit and role, reachable on one messenger account; `now` is
+    when they registered (reminders are planned from it), the current time if not given."""
+    at = now or utcnow()
     person_id = (
-        await conn.execute(insert(_P).values(full_name=full_name).returning(_P.c.id))
+        await conn.execute(insert(_P).values(full_name=full_name, created_at=at).returning(_P.c.id))
     ).scalar_one()
-    await conn.execute(insert(_M).values(person_id=person_id, unit_id=unit_id, role=role))
+    await conn.execute(
+        insert(_M).values(person_id=person_id, unit_id=unit_id, role=role, created_at=at)
+    )
     await conn.execute(
         insert(_C).values(
             person_id=person_id,
@@ -108,6 +114,8 @@ async def create_person(
             external_id=external_id,
             chat_id=chat_id,
             display_name=full_name,
+            created_at=at,
+            last_seen_at=at,
         )
     )
     return int(person_id)
