@@ -8,6 +8,7 @@ after the pipeline has committed it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from bot.channels.base import (
     send_pieces,
 )
 from bot.channels.webhook import guarded_body
-from bot.messages import Attachment, FileRef, Incoming, Kind, Reply
+from bot.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
 from bot.render import split_text, with_numbered_options
 
 if TYPE_CHECKING:
@@ -46,10 +47,11 @@ Receiver = Callable[[Sequence[Incoming]], Awaitable[int]]
 def make_bot(token: str, api_base: str) -> Bot:
     """An aiogram Bot talking to `api_base` (the real Bot API, or a local server)."""
     from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
 
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    from bot.channels.telegram_session import JsonAiohttpSession
+
+    session = JsonAiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     return Bot(token=token, session=session)
 
 
@@ -109,15 +111,20 @@ def to_incoming(update: Update) -> Incoming | None:
 
 def keyboard(reply: Reply) -> Any:
     """Inline buttons for the reply's choices, when every value fits Telegram's 64 bytes."""
+    return _keyboard(reply.choices) if reply.choices else None
+
+
+@functools.lru_cache(maxsize=512)
+def _keyboard(choices: tuple[Choice, ...]) -> Any:
+    # The same few keyboards (Có/Không, the rating scale, confirm) recur on every answer, and
+    # building aiogram's models is not free: build each once (they are never mutated).
     from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-    if not reply.choices:
-        return None
-    if any(len(c.value.encode()) > CALLBACK_DATA_LIMIT for c in reply.choices):
+    if any(len(c.value.encode()) > CALLBACK_DATA_LIMIT for c in choices):
         return None  # numbered options in the text still work
     rows = [
         [InlineKeyboardButton(text=f"{i}. {c.label}"[:64], callback_data=c.value)]
-        for i, c in enumerate(reply.choices, start=1)
+        for i, c in enumerate(choices, start=1)
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
