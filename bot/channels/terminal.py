@@ -66,8 +66,10 @@ async def read_lines(prompt: str = "\n👤 ") -> str | None:
 
 def _input(prompt: str) -> str | None:
     try:
-        return input(prompt)
+        line = input(prompt)
     except EOFError:
         return None
-    finally:
-        sys.stdout.flush()
+    if not sys.stdin.isatty():
+        print(line)  # input from a file or a pipe is not echoed by the terminal
+    sys.stdout.flush()
+    return line
