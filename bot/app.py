@@ -19,6 +19,7 @@ from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.state import DatabaseStateStore, RedisStateStore, StateStore
 from handlers import build_router
+from schedules.ratelimit import Limits, RateLimiters
 from storage.campaign_sync import active_campaign_id, ensure_campaign_loaded
 from storage.db import Database
 from storage.types import utcnow
@@ -81,6 +82,14 @@ class App:
             services=services,
             state_store=store,
             files=FileStore(settings.data_dir),
+            limiters=RateLimiters(
+                {
+                    "telegram": Limits(
+                        settings.telegram_rate_per_second, settings.telegram_rate_per_chat
+                    ),
+                    "zalo": Limits(settings.zalo_rate_per_second, settings.zalo_rate_per_chat),
+                }
+            ),
         )
         return cls(
             settings=settings,

@@ -35,6 +35,7 @@ from bot.files import MAX_UPLOAD_BYTES, FileStore
 from bot.messages import Incoming, Reply
 from bot.state import ChatKey, StateStore
 from handlers import texts
+from schedules.ratelimit import RateLimiters
 from storage.db import Database
 from storage.queries import pipeline as q
 from storage.queries.people import find_identity, set_identity_active, touch_identity
@@ -57,6 +58,7 @@ class Pipeline:
         channels: dict[str, Channel] | None = None,
         clock: Callable[[], datetime] | None = None,
         files: FileStore | None = None,
+        limiters: RateLimiters | None = None,
     ) -> None:
         self.db = db
         self.router = router
@@ -65,6 +67,7 @@ class Pipeline:
         self.channels: dict[str, Channel] = dict(channels or {})
         self.clock = clock or services.clock
         self.files = files
+        self.limiters = limiters
         self._queues: dict[ChatKey, asyncio.Queue[tuple[int, Incoming]]] = {}
         self._workers: dict[ChatKey, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
@@ -210,14 +213,24 @@ class Pipeline:
 
     # -- delivering -------------------------------------------------------------------------
 
-    async def deliver(self, rows: Sequence[q.OutboxRow]) -> None:
-        """Send replies in order; record which were sent, and which cannot be."""
+    async def deliver(self, rows: Sequence[q.OutboxRow], *, per_chat: bool = False) -> None:
+        """Send replies in order; record which were sent, and which cannot be.
+
+        Every message counts against its messenger's global rate. A reply answers a message
+        the person just sent, so it skips the per-chat pause; messages the person did not ask
+        for (`per_chat`: notices, announcements) keep to it too."""
         sent: list[int] = []
         for row in rows:
             if row.id in self._in_flight_outbox:
                 continue
             self._in_flight_outbox.add(row.id)
             try:
+                if self.limiters is not None:
+                    limiter = self.limiters(row.channel)
+                    if per_chat:
+                        await limiter.acquire(row.chat_id)
+                    else:
+                        await limiter.global_bucket.acquire()
                 outcome = await self._send_one(row)
             finally:
                 self._in_flight_outbox.discard(row.id)
@@ -254,12 +267,13 @@ class Pipeline:
                 self._in_flight_outbox.difference_update(ids)
 
     async def deliver_fanout(self, rows: Sequence[q.OutboxRow]) -> None:
-        """Messages to many chats (notices, announcements): each chat in order, chats in
-        parallel."""
+        """Messages to many chats (notices, announcements, urging): each chat in order, chats
+        in parallel, within each messenger's global and per-chat rate."""
         by_chat: dict[tuple[str, str], list[q.OutboxRow]] = {}
         for r in rows:
             by_chat.setdefault((r.channel, r.chat_id), []).append(r)
-        await asyncio.gather(*(self.deliver(rs) for rs in by_chat.values()))
+
+        await asyncio.gather(*(self.deliver(rs, per_chat=True) for rs in by_chat.values()))
 
     async def _send_one(self, row: q.OutboxRow) -> str | None:
         """`sent`, `unreachable`, `rejected`, or None to leave it pending for a later sweep."""
