@@ -18,7 +18,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.channels.base import (
     Channel,
@@ -75,7 +74,6 @@ class Pipeline:
         self._in_flight_outbox: set[int] = set()
         self._to_mark: list[int] = []
         self._marker: asyncio.Task[None] | None = None
-        self.handled = 0
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -206,7 +204,6 @@ class Pipeline:
                 )
         else:
             await self.states.save_after_commit(key, ctx.state, ctx.data)
-            self.handled += 1
         await self.deliver(out)
         if notices:
             await self.deliver_fanout(notices)
@@ -339,6 +336,3 @@ class Pipeline:
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
-
-    def status(self) -> dict[str, Any]:
-        return {"handled": self.handled, "chats_busy": len(self._workers)}

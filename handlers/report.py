@@ -79,17 +79,13 @@ def question_for(ind: Indicator, period: str, scale: tuple[str, ...]) -> forms.Q
 @router.command("baocao", description=texts.CMD_REPORT, roles=REPORTERS)
 async def report(ctx: Ctx) -> None:
     ctx.clear()  # a form still open (this month's too) is parked, so it is offered back
-    campaign = ctx.services.definition()
     if ctx.args:
         month = parse_month(ctx.args)
         if month is not None:
             await _open_month(ctx, month)
             return
-    months = offered_months(
-        forms.local_today(ctx), campaign.campaign.period.start, campaign.campaign.period.end
-    )
     ctx.goto(PICK_MONTH)
-    ctx.reply(texts.REPORT_PICK_MONTH, [Choice(m.label, m.code) for m in months])
+    ctx.reply(texts.REPORT_PICK_MONTH, _month_choices(ctx))
 
 
 @router.state(PICK_MONTH)
