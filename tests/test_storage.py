@@ -159,6 +159,58 @@ async def test_a_rolled_back_handling_leaves_the_update_pending(db: Database) ->
         assert await q.load_state(conn, channel="zalo", chat_id="e4ea") == ("", {})
 
 
+async def test_failed_and_cancelled_transactions_leave_the_database_writable(
+    db: Database, any_db_url: str
+) -> None:
+    """A statement that fails, or a task cancelled mid-transaction, rolls everything back;
+    the next transaction, ours or another process's, writes at once."""
+    import asyncio
+
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.models import ConversationState
+
+    row = {"channel": "zalo", "chat_id": "c1", "state": "s", "data": {}, "updated_at": NOW}
+    insert = ConversationState.__table__.insert()  # type: ignore[attr-defined]
+
+    async def twice() -> None:
+        async with db.transaction() as conn:
+            await q.save_state(conn, channel="zalo", chat_id="c0", state="a", data={}, now=NOW)
+            await conn.execute(insert, [row])
+            await conn.execute(insert, [row])
+
+    with pytest.raises(IntegrityError):
+        await twice()
+
+    started = asyncio.Event()
+
+    async def cancelled() -> None:
+        async with db.transaction() as conn:
+            await q.save_state(conn, channel="zalo", chat_id="c2", state="b", data={}, now=NOW)
+            started.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(cancelled())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    other = Database(any_db_url)  # another process's handle on the same database
+    try:
+        async with asyncio.timeout(5), other.transaction() as conn:
+            await q.save_state(conn, channel="zalo", chat_id="c3", state="c", data={}, now=NOW)
+    finally:
+        await other.dispose()
+    async with db.transaction() as conn:
+        await conn.execute(insert, [row])
+    async with db.read() as conn:
+        states = [
+            await q.load_state(conn, channel="zalo", chat_id=c) for c in ("c0", "c1", "c2", "c3")
+        ]
+    assert [s for s, _ in states] == ["", "s", "", "c"]
+
+
 async def test_conversation_state_round_trips_unicode(db: Database) -> None:
     data = {"answers": {"T04": 95.5}, "note": "Đã hoàn thành 19/20 thủ tục"}
     async with db.transaction() as conn:

@@ -34,7 +34,6 @@ ASK_CODE = "mã đăng ký do Phòng Nội vụ cấp"
 T = TypeVar("T")
 
 
-
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
     """The environment without anything that configures the bot, plus `extra`."""
     settings_names = {name.upper() for name in Settings.model_fields}

@@ -67,8 +67,6 @@ async def test_updates_stored_before_a_crash_are_handled_on_start(
     assert len(user.messages) == 1
 
 
-
-
 async def test_a_reply_queued_before_a_crash_is_sent_on_start(
     messenger: Messenger, sqlite_url: str
 ) -> None:
