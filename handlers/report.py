@@ -150,8 +150,15 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     stored = await reports.values_for(
         ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
     )
-    # A one-off indicator answered in an earlier report is not asked again.
-    due = [(ind, p) for ind, p in due if ind.frequency != "once" or (ind.code, p) not in stored]
+    # A one-off indicator answered in an earlier report is not asked again, unless Phòng Nội
+    # vụ returned it for correction: then this month's report is where it is corrected.
+    due = [
+        (ind, p)
+        for ind, p in due
+        if ind.frequency != "once"
+        or (ind.code, p) not in stored
+        or stored[(ind.code, p)].review_status == "returned"
+    ]
     if not due:
         ctx.clear()
         ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.label))
@@ -167,10 +174,15 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
         return
     draft_key = f"report:{month.code}"
     parked = forms.draft(ctx, draft_key)
-    if parked is not None and not fresh:
-        forms.offer_resume(ctx, parked, resume_state=RESUME)
-        return
     questions = [question_for(ind, p, campaign.rating_scale) for ind, p in due]
+    if parked is not None and not fresh:
+        if [q.key for q in parked.questions] == [q.key for q in questions]:
+            forms.offer_resume(ctx, parked, resume_state=RESUME)
+            return
+        # The items due changed since the draft was left (an item returned for correction,
+        # a changed campaign file): the current items are asked, the draft's answers kept.
+    else:
+        parked = None
     form = forms.Form(
         kind="report",
         title=texts.REPORT_TITLE.format(month=month.label, unit=who.unit_name),
@@ -188,6 +200,16 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
             form.skipped[key] = value.skipped_reason
         else:
             form.answers[key] = {"v": value.value, "d": value.display}
+    if parked is not None:
+        keys = {q.key for q in questions}
+        for key, answer in parked.answers.items():
+            if key in keys:
+                form.skipped.pop(key, None)
+                form.answers[key] = answer
+        for key, reason in parked.skipped.items():
+            if key in keys:
+                form.answers.pop(key, None)
+                form.skipped[key] = reason
     intro = (texts.REPORT_ALREADY_SENT if already else texts.REPORT_INTRO).format(
         month=month.label, unit=who.unit_name, n=len(questions)
     )

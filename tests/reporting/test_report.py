@@ -244,6 +244,51 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
     assert "Câu" not in msg
 
 
+async def test_a_one_off_value_returned_by_the_office_is_asked_again_and_corrected(
+    bot: App, messenger: Messenger
+) -> None:
+    lan = await register(bot, messenger, 5, UNIT)
+    await fill_month(lan, "1/2024")
+    await lan.choose(1)
+    msg = await lan.say("/baocao 1/2024")
+    assert "Phát động phong trào thi đua" not in msg  # answered once: not asked again
+
+    async with bot.db.transaction() as conn:
+        await conn.execute(
+            IndicatorValue.__table__.update()  # type: ignore[attr-defined]
+            .where(
+                IndicatorValue.__table__.c.indicator_code == "T01",  # type: ignore[attr-defined]
+                IndicatorValue.__table__.c.period == "2024-ONCE",  # type: ignore[attr-defined]
+            )
+            .values(review_status="returned", review_comment="Chưa gửi văn bản phát động")
+        )
+    await lan.say("hủy")
+    msg = await lan.say("/baocao 1/2024")
+    assert "1. Phát động phong trào thi đua: Có" in msg
+    assert "từ 1 đến 8" in await lan.choose(2)
+    assert "Câu 1/8" in await lan.say("1")
+    msg = await lan.say("không")
+    assert "1. Phát động phong trào thi đua: Không" in msg
+    assert "(8 chỉ tiêu, 1 mục thay đổi)" in await lan.choose(1)
+
+    [(value, status)] = await fetch(
+        bot, IndicatorValue, "value", "review_status", indicator_code="T01"
+    )
+    assert (value, status) != (True, "returned")
+    assert value is False
+    async with bot.db.read() as conn:
+        changes = await reports.history(
+            conn,
+            campaign_id=CAMPAIGN,
+            unit_id=await unit_id(bot),
+            indicator_code="T01",
+            period="2024-ONCE",
+        )
+    assert changes == [(None, "Có"), ("Có", "Không")]
+    # Corrected, it is no longer asked in the next report.
+    assert "Phát động phong trào thi đua" not in await lan.say("/baocao 1/2024")
+
+
 async def test_a_period_locked_while_the_summary_is_open_is_not_written(
     bot: App, messenger: Messenger
 ) -> None:
