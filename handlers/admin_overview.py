@@ -1,5 +1,6 @@
 """Admins' views of the campaign: `/tonghop` (overview and chart), `/quahan` (overdue units),
-`/khenthuong` (award eligibility, ranked, with evidence) and `/xuat` (the Excel export).
+`/khenthuong` (award eligibility, ranked, with evidence and the officers' assessments; the
+per-unit view leads to `/danhgia`) and `/xuat` (the Excel export).
 
 Each reads the units in the admin's reach with a fixed number of statements (see
 `storage.queries.oversight`) and leaves the reckoning to `bot.domain`.
@@ -13,7 +14,17 @@ from pathlib import Path
 
 from bot import charts
 from bot.conversation import Ctx, Router
-from bot.domain.awards import applies, evaluate, machine_awards, rank
+from bot.domain.awards import (
+    Assessments,
+    AwardResult,
+    applies,
+    assessable_awards,
+    evaluate,
+    machine_awards,
+    officer_criteria,
+    officer_results,
+    rank,
+)
 from bot.domain.periods import Month, parse_month
 from bot.domain.status import (
     clamp_month,
@@ -24,6 +35,7 @@ from bot.domain.status import (
 )
 from bot.export import collect, write_workbook
 from bot.messages import Attachment, Choice
+from handlers import texts_assessment as ta
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
     ADMINS,
@@ -32,11 +44,12 @@ from handlers.admin_common import (
     deadlines_of,
     find_unit,
     load_scoped,
+    office_name,
     require_reach,
     today_of,
     tz_of,
 )
-from storage.queries import audit, oversight
+from storage.queries import assessments, audit, oversight
 from storage.queries.units import get_unit_by_code
 
 router = Router()
@@ -164,14 +177,40 @@ async def awards_cmd(ctx: Ctx) -> None:
         facts = await oversight.unit_facts(
             ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ref.id
         )
-        result = evaluate(award, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
-        ctx.reply(tx.award_detail_text(result, campaign=campaign, tz=tz))
+        verdicts = assessments.as_facts(
+            await assessments.for_unit(
+                ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ref.id
+            )
+        )
+        result = evaluate(
+            award,
+            campaign,
+            unit,
+            facts,
+            today=today,
+            deadlines=deadlines,
+            tz=tz,
+            assessments=verdicts,
+        )
+        _award_detail(ctx, result, verdicts, can_assess=reach.oversees(ref.kind))
         return
     scoped = await load_scoped(
         ctx, reach, submission_periods=deadline_report_periods(deadlines), latest_values=True
     )
+    by_unit = await assessments.for_units(
+        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds, award_code=award.code
+    )
     results = rank(
-        evaluate(award, campaign, u, scoped.facts[u.code], today=today, deadlines=deadlines, tz=tz)
+        evaluate(
+            award,
+            campaign,
+            u,
+            scoped.facts[u.code],
+            today=today,
+            deadlines=deadlines,
+            tz=tz,
+            assessments=assessments.as_facts(by_unit.get(scoped.ids[u.code], ())),
+        )
         for u in scoped.units
         if applies(award, u)
     )
@@ -187,6 +226,7 @@ async def awards_cmd(ctx: Ctx) -> None:
             eligible=sum(1 for r in results if r.eligible),
             units=len(results),
         ),
+        *filter(None, [tx.awards_assessed_line(results, office=office_name(ctx))]),
         tx.AWARDS_LEGEND,
         "",
         *(
@@ -201,6 +241,41 @@ async def awards_cmd(ctx: Ctx) -> None:
         "\n".join(lines),
         [Choice(r.unit.name, f"/khenthuong {r.unit.code}") for r in shown],
     )
+
+
+def _award_detail(
+    ctx: Ctx,
+    result: AwardResult,
+    verdicts: Assessments,
+    *,
+    can_assess: bool,
+) -> None:
+    """One unit against the award, the officers' verdicts on its other awards, and (for an
+    admin who acts on the unit) the way to assess."""
+    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    unit, award = result.unit, result.award
+    office = ctx.who.unit_code if ctx.who is not None else ""
+    lines = [tx.award_detail_text(result, campaign=campaign, tz=tz)]
+    others = [a for a in assessable_awards(campaign, unit, office) if a.code != award.code]
+    if others:
+        lines += ["", ta.OTHER_AWARDS.format(office=office_name(ctx))]
+        lines += [
+            ta.OTHER_AWARD_LINE.format(
+                title=a.title, states=ta.criterion_states(officer_results(a, verdicts, office))
+            )
+            for a in others
+        ]
+    choices = []
+    if can_assess:
+        mine = officer_criteria(award, office)
+        if mine:
+            label = ta.ASSESS_BUTTON.format(ids=", ".join(c.id for c in mine))
+            choices.append(Choice(label, f"/danhgia {unit.code} {award.code}"))
+        if others:
+            choices.append(
+                Choice(ta.ASSESS_OTHER_AWARD.format(unit=unit.name), f"/danhgia {unit.code}")
+            )
+    ctx.reply("\n".join(lines), choices)
 
 
 @router.command("xuat", "xuatexcel", description=tx.CMD_EXPORT, roles=ADMINS)

@@ -1,7 +1,8 @@
 """`/tinhtrang`: a unit's own status on one screen, and what it still lacks for the awards.
 
 A focal point, deputy or head sees their own unit (naming another unit is refused); an admin
-may name any unit in reach (`/tinhtrang P_KA_LONG`).
+may name any unit in reach (`/tinhtrang P_KA_LONG`). Criteria an officer decides (g0) show
+the officer's verdict and its date once given (`/danhgia`), not the officer's note.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from handlers.admin_common import (
     today_of,
     tz_of,
 )
-from storage.queries import oversight
+from storage.queries import assessments, oversight
 from storage.queries.units import get_unit_by_code
 
 router = Router()
@@ -59,9 +60,19 @@ async def status(ctx: Ctx) -> None:
     today, tz = today_of(ctx), tz_of(ctx)
     state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
     award = next((a for a in machine_awards(campaign) if applies(a, unit)), None)
-    result = (
-        evaluate(award, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
-        if award is not None
-        else None
-    )
+    result = None
+    if award is not None:
+        rows = await assessments.for_unit(
+            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id
+        )
+        result = evaluate(
+            award,
+            campaign,
+            unit,
+            facts,
+            today=today,
+            deadlines=deadlines,
+            tz=tz,
+            assessments=assessments.as_facts(rows),
+        )
     ctx.reply(tx.unit_status_text(state, result, campaign=campaign, tz=tz))

@@ -32,6 +32,7 @@ from bot.domain.status import (
     UnitStatus,
 )
 from bot.domain.values import format_date, format_number, format_percent, format_target
+from handlers import texts_assessment as ta
 from handlers.texts import ROLE_LABELS
 
 MAX_LISTED = 3  # items shown under one heading before "và N mục khác"
@@ -304,7 +305,8 @@ def _award_section(award: AwardResult | None, campaign: Campaign, tz: ZoneInfo) 
     if award is None:
         return [STATUS_AWARD_NONE]
     head = STATUS_AWARD.format(title=award.award.title, met=award.met, total=len(award.machine))
-    return [head, *(f"• {criterion_text(c, campaign=campaign, tz=tz)}" for c in award.criteria)]
+    lines = [criterion_text(c, campaign=campaign, tz=tz, for_unit=True) for c in award.criteria]
+    return [head, *(f"• {line}" for line in lines)]
 
 
 # -- award criteria ---------------------------------------------------------------------------
@@ -314,7 +316,7 @@ OUTCOME_WORDS = {
     Outcome.NOT_MET: "chưa đạt",
     Outcome.OPEN: "chưa đủ căn cứ",
     Outcome.NOT_APPLICABLE: "không áp dụng (được tính là đạt)",
-    Outcome.ASSESSMENT: "do Phòng Nội vụ đánh giá",
+    Outcome.ASSESSMENT: ta.WORD_NOT_ASSESSED,
 }
 PROVISIONAL = " (tạm tính theo số liệu mới nhất)"
 EVIDENCE_NO_VALUE = "{name}: chưa có số liệu"
@@ -334,14 +336,30 @@ def criterion_name(c: CriterionResult, campaign: Campaign) -> str:
         return f"{name} từ {check.value} trở lên"
     if isinstance(check, InitiativeRegisteredCheck):
         return f"đăng ký ít nhất {check.min_count} mô hình, giải pháp, sáng kiến"
-    return "gương mẫu chấp hành chủ trương, chính sách, pháp luật"
+    # An officer's criterion: its own wording from the campaign file.
+    text = c.criterion.text.rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def criterion_text(
-    c: CriterionResult, *, campaign: Campaign, tz: ZoneInfo, detail: bool = False
+    c: CriterionResult,
+    *,
+    campaign: Campaign,
+    tz: ZoneInfo,
+    detail: bool = False,
+    for_unit: bool = False,
 ) -> str:
-    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5 %, chỉ tiêu ≥ 100 %`."""
-    head = f"{c.criterion.id} ({criterion_name(c, campaign)}): {OUTCOME_WORDS[c.outcome]}"
+    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5 %, chỉ tiêu ≥ 100 %`.
+
+    An officer's verdict says who gave it and when (and, unless `for_unit`, why)."""
+    name = criterion_name(c, campaign)
+    if c.assessment is not None:
+        verdict, why = (
+            ta.verdict_word(c.assessment.met),
+            ta.evidence(c.assessment, tz, for_unit=for_unit),
+        )
+        return f"{c.criterion.id} ({name}): {verdict} – {why}"
+    head = f"{c.criterion.id} ({name}): {OUTCOME_WORDS[c.outcome]}"
     if c.provisional and c.outcome is not Outcome.MET:
         head += PROVISIONAL
     evidence = criterion_evidence(c, tz)
@@ -728,14 +746,14 @@ AWARDS_HEAD = (
     "Đủ các tiêu chí bot kiểm tra được: {eligible}/{units} đơn vị."
 )
 AWARDS_NOTE = (
-    "Tiêu chí do Phòng Nội vụ đánh giá (như g0) chưa được tính. Chọn một đơn vị để xem căn cứ "
-    "của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ."
+    "Chọn một đơn vị để xem căn cứ của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ. Gõ /danhgia "
+    "để ghi đánh giá các tiêu chí do Phòng Nội vụ đánh giá (như g0)."
 )
 AWARDS_ROW = "{rank}. {unit}: {marks}"
 AWARDS_NONE = "Không có hình thức khen thưởng nào có tiêu chí bot kiểm tra được."
 AWARDS_NO_UNITS = "Không có đơn vị nào trong phạm vi {scope} thuộc đối tượng {title}."
 AWARDS_DETAIL_HEAD = "{title}\n{unit}: đạt {met}/{total} tiêu chí bot kiểm tra được{eligible}."
-AWARDS_ELIGIBLE = " – đủ điều kiện đề nghị (còn chờ đánh giá của Phòng Nội vụ)"
+AWARDS_ELIGIBLE = " – đủ điều kiện đề nghị nếu tiêu chí còn lại được đánh giá đạt"
 AWARDS_NOT_APPLICABLE = "{unit} không thuộc đối tượng xét {title}."
 MARKS = {
     Outcome.MET: "✓",
@@ -744,22 +762,40 @@ MARKS = {
     Outcome.NOT_APPLICABLE: "–",
     Outcome.ASSESSMENT: "?",
 }
-AWARDS_LEGEND = "✓ đạt · ✗ chưa đạt · … chưa đủ căn cứ · – không áp dụng (tính là đạt)"
+AWARDS_LEGEND = (
+    "✓ đạt · ✗ chưa đạt · … chưa đủ căn cứ · – không áp dụng (tính là đạt) · ? chưa đánh giá"
+)
 
 
 def award_marks(result: AwardResult) -> str:
-    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.machine)
+    """Every criterion, the officers' ones included: `g0 ?, i1 ✓, i2 ✗, i3 –`."""
+    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.criteria)
+
+
+def awards_assessed_line(results: Sequence[AwardResult], *, office: str) -> str:
+    """How far the officers' criteria are assessed across the ranked units ("" if none)."""
+    if not results or not results[0].assessed:
+        return ""
+    return ta.AWARDS_ASSESSED.format(
+        office=office,
+        ids=ta.ids(results[0].assessed),
+        done=sum(1 for r in results if not r.awaiting),
+        units=len(results),
+        qualified=sum(1 for r in results if r.qualified),
+    )
 
 
 def award_detail_text(result: AwardResult, *, campaign: Campaign, tz: ZoneInfo) -> str:
+    pending = result.eligible and not result.refused and result.awaiting
     head = AWARDS_DETAIL_HEAD.format(
         title=result.award.title,
         unit=result.unit.name,
         met=result.met,
         total=len(result.machine),
-        eligible=AWARDS_ELIGIBLE if result.eligible else "",
+        eligible=AWARDS_ELIGIBLE if pending else "",
     )
+    conclusion = ta.detail_conclusion(result)
     body = [
         f"• {criterion_text(c, campaign=campaign, tz=tz, detail=True)}" for c in result.criteria
     ]
-    return "\n".join([head, "", *body])
+    return "\n".join([head, *([conclusion] if conclusion else []), "", *body])

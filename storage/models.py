@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -402,3 +402,49 @@ class Reminder(SQLModel, table=True):
     attempts: int = 0
     error: str | None = Field(default=None, sa_type=Text)
     channel: str | None = Field(default=None, max_length=16)
+
+
+# -- award assessments (criteria only an officer can judge, e.g. g0) -------------------------
+
+# A "not met" needs its reason; the database refuses one without (both tables).
+ASSESSMENT_REASON_RULE = "met OR (comment IS NOT NULL AND comment <> '')"
+
+
+class AwardAssessment(SQLModel, table=True):
+    """An officer's current verdict on one `admin_assessment` criterion of an award, for a unit.
+
+    Every verdict given, this one included, is also a row of `award_assessment_history`."""
+
+    __tablename__ = "award_assessment"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", "award_code", "criterion_id"),
+        CheckConstraint(ASSESSMENT_REASON_RULE, name="ck_award_assessment_reason"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    award_code: str = Field(max_length=64)
+    criterion_id: str = Field(max_length=32)
+    met: bool
+    comment: str | None = Field(default=None, sa_type=Text)
+    assessed_at: datetime = _ts()
+    assessed_by: int | None = Field(default=None, foreign_key="person.id")
+    # The assessing office (the officer's unit then): Phòng Nội vụ, or Phòng Văn hóa và Thông
+    # tin for the media units.
+    office_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+
+
+class AwardAssessmentHistory(SQLModel, table=True):
+    """Every verdict ever given on a criterion, oldest first: a change keeps the previous one."""
+
+    __tablename__ = "award_assessment_history"
+    __table_args__ = (
+        CheckConstraint(ASSESSMENT_REASON_RULE, name="ck_award_assessment_history_reason"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="award_assessment.id", index=True)
+    met: bool
+    comment: str | None = Field(default=None, sa_type=Text)
+    assessed_at: datetime = _ts()
+    assessed_by: int | None = Field(default=None, foreign_key="person.id")
+    office_unit_id: int | None = Field(default=None, foreign_key="unit.id")

@@ -1,4 +1,5 @@
-"""Award eligibility from the campaign file's rules (i1–i3 of the provincial Bằng khen)."""
+"""Award eligibility from the campaign file's rules (i1–i3 of the provincial Bằng khen), and the
+criteria an officer decides (g0) from the stored verdicts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.domain.awards import Outcome, applies, evaluate, machine_awards, rank
+from bot.domain.awards import (
+    AssessmentFact,
+    Assessments,
+    Outcome,
+    applies,
+    assessable_awards,
+    evaluate,
+    machine_awards,
+    officer_criteria,
+    officer_results,
+    rank,
+)
 from bot.domain.status import (
     DocumentFact,
     IndicatorState,
@@ -53,11 +65,27 @@ def ward_year(
     )
 
 
-def result_for(campaign: Campaign, code: str, facts: UnitFacts, today: date = YEAR_END):  # type: ignore[no-untyped-def]
+def result_for(  # type: ignore[no-untyped-def]
+    campaign: Campaign,
+    code: str,
+    facts: UnitFacts,
+    today: date = YEAR_END,
+    *,
+    assessments: Assessments | None = None,
+):
     [award, *_] = machine_awards(campaign)
     unit = campaign.unit(code)
     assert unit is not None
-    return evaluate(award, campaign, unit, facts, today=today, deadlines=campaign.deadlines, tz=TZ)
+    return evaluate(
+        award,
+        campaign,
+        unit,
+        facts,
+        today=today,
+        deadlines=campaign.deadlines,
+        tz=TZ,
+        assessments=assessments,
+    )
 
 
 def outcomes(result) -> dict[str, Outcome]:  # type: ignore[no-untyped-def]
@@ -185,3 +213,100 @@ def test_ranking_puts_eligible_units_first_then_by_criteria_met(campaign: Campai
         result_for(campaign, "P_TRA_CO", ward_year()),
     ]
     assert [r.unit.code for r in rank(results)] == ["P_TRA_CO", "P_KA_LONG", "P_TRAN_PHU"]
+
+
+# -- criteria an officer decides (g0, c1) ---------------------------------------------------------
+
+
+def verdict(met: bool, comment: str | None = None) -> AssessmentFact:
+    return AssessmentFact(met, comment, at(date(2025, 1, 5)), "Nguyễn Thu Hà", "Phòng Nội vụ")
+
+
+def test_without_a_verdict_g0_awaits_the_officer(campaign: Campaign) -> None:
+    result = result_for(campaign, "P_KA_LONG", ward_year())
+    [g0] = result.assessed
+    assert (g0.criterion.id, g0.outcome, g0.assessment) == ("g0", Outcome.ASSESSMENT, None)
+    assert result.awaiting == (g0,)
+    assert result.eligible  # every computed criterion is met…
+    assert not result.qualified  # …but the unit cannot be proposed before g0 is assessed
+    assert not result.refused
+
+
+def test_a_stored_met_verdict_completes_the_award(campaign: Campaign) -> None:
+    facts = {("BK_CT_TINH", "g0"): verdict(True)}
+    result = result_for(campaign, "P_KA_LONG", ward_year(), assessments=facts)
+    g0 = next(c for c in result.criteria if c.criterion.id == "g0")
+    assert g0.outcome is Outcome.MET
+    assert g0.assessment == facts[("BK_CT_TINH", "g0")]
+    assert result.qualified
+    assert not result.awaiting
+    assert result.met == 3  # still counts the computed criteria only
+
+
+def test_a_stored_not_met_verdict_refuses_the_unit_whatever_the_data(campaign: Campaign) -> None:
+    facts = {("BK_CT_TINH", "g0"): verdict(False, "Có công chức bị kỷ luật")}
+    result = result_for(campaign, "P_KA_LONG", ward_year(), assessments=facts)
+    assert outcomes(result)["g0"] is Outcome.NOT_MET
+    assert result.eligible
+    assert not result.qualified
+    assert [c.criterion.id for c in result.refused] == ["g0"]
+    assert [c.criterion.id for c in result.gaps] == ["g0"]
+    # A verdict on another award's criterion of the same id does not count here.
+    other = {("GK_CT_TP", "g0"): verdict(True)}
+    assert outcomes(result_for(campaign, "P_KA_LONG", ward_year(), assessments=other))["g0"] is (
+        Outcome.ASSESSMENT
+    )
+
+
+def test_ranking_puts_qualified_units_first_and_refused_ones_after_the_pending(
+    campaign: Campaign,
+) -> None:
+    results = [
+        result_for(
+            campaign,
+            "P_KA_LONG",
+            ward_year(),
+            assessments={("BK_CT_TINH", "g0"): verdict(False, "Không gương mẫu")},
+        ),
+        result_for(campaign, "P_TRA_CO", ward_year()),
+        result_for(
+            campaign, "P_TRAN_PHU", ward_year(), assessments={("BK_CT_TINH", "g0"): verdict(True)}
+        ),
+    ]
+    assert [r.unit.code for r in rank(results)] == ["P_TRAN_PHU", "P_TRA_CO", "P_KA_LONG"]
+
+
+def test_which_awards_an_office_assesses_for_a_unit(campaign: Campaign) -> None:
+    ward, office = campaign.unit("P_KA_LONG"), campaign.unit("PTP")
+    assert ward is not None
+    assert office is not None
+    assert [a.code for a in assessable_awards(campaign, ward, "PNV")] == [
+        "BK_CT_TINH",
+        "GK_CT_TP",
+        "GK_CT_XA",
+    ]
+    # The commune's Giấy khen is not an office's; the individuals' Bằng khen is never per unit.
+    assert [a.code for a in assessable_awards(campaign, office, "PNV")] == [
+        "BK_CT_TINH",
+        "GK_CT_TP",
+    ]
+    bk = next(a for a in campaign.awards if a.code == "BK_CT_TINH")
+    assert [c.id for c in officer_criteria(bk)] == ["g0"]
+    results = officer_results(bk, {("BK_CT_TINH", "g0"): verdict(True)})
+    assert [(c.criterion.id, c.outcome) for c in results] == [("g0", Outcome.MET)]
+
+
+def test_a_criterion_reserved_to_one_office_is_assessed_by_that_office_only(
+    campaign: Campaign,
+) -> None:
+    data = campaign.model_dump(by_alias=True, mode="json")
+    gk = next(a for a in data["awards"] if a["code"] == "GK_CT_TP")
+    gk["criteria"][0]["check"] = {"type": "admin_assessment", "by": "PVHTT"}
+    reserved = Campaign.model_validate(data)
+    media = reserved.unit("TTTTVH")
+    assert media is not None
+    assert [a.code for a in assessable_awards(reserved, media, "PVHTT")] == [
+        "BK_CT_TINH",
+        "GK_CT_TP",
+    ]
+    assert [a.code for a in assessable_awards(reserved, media, "PNV")] == ["BK_CT_TINH"]

@@ -294,3 +294,153 @@ async def test_outbox_rows_are_marked_sent(db: Database) -> None:
         await q.mark_outbox(conn, ids=[rows[0].id], status="sent", now=NOW)
     async with db.read() as conn:
         assert [r.payload["text"] for r in await q.pending_outbox(conn)] == ["b"]
+
+
+# -- award assessments (migration 0003) ----------------------------------------------------------
+
+
+async def test_assessments_migration_goes_down_and_up_again(db: Database, any_db_url: str) -> None:
+    import asyncio
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from storage.db import alembic_config, sync_url, upgrade
+
+    def tables() -> set[str]:
+        engine = create_engine(sync_url(any_db_url))
+        try:
+            with engine.connect() as conn:
+                return set(inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+
+    def down_and_up() -> tuple[set[str], set[str]]:
+        command.downgrade(alembic_config(any_db_url), "0002")
+        try:
+            down = tables()
+        finally:
+            upgrade(any_db_url)
+        return down, tables()
+
+    await db.dispose()  # no pooled connection may hold the tables while they are dropped
+    down, up = await asyncio.to_thread(down_and_up)
+    ours = {"award_assessment", "award_assessment_history"}
+    assert not ours & down
+    assert "indicator_value" in down  # 0002's tables stay
+    assert ours <= up
+
+
+async def test_an_assessment_change_keeps_the_previous_verdict(db: Database) -> None:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from storage.queries import assessments
+
+    async with db.transaction() as conn:
+        ka = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="P_KA_LONG")
+        pnv = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="PNV")
+        assert ka is not None
+        assert pnv is not None
+        ha = await create_person(
+            conn,
+            full_name="Nguyễn Thu Hà",
+            unit_id=pnv.id,
+            role="admin",
+            channel="telegram",
+            external_id="1",
+            chat_id="1",
+        )
+
+        async def give(
+            conn: AsyncConnection, met: bool, comment: str | None, now: datetime
+        ) -> assessments.Recorded:
+            assert ka is not None
+            assert pnv is not None
+            return await assessments.record(
+                conn,
+                campaign_id=CAMPAIGN,
+                unit_id=ka.id,
+                award_code="BK_CT_TINH",
+                criterion_id="g0",
+                met=met,
+                comment=comment,
+                person_id=ha,
+                office_unit_id=pnv.id,
+                now=now,
+            )
+
+        first = await give(conn, False, "  Có công chức bị kỷ luật  ", NOW)
+    async with db.transaction() as conn:
+        later = NOW + timedelta(days=3)
+        second = await give(conn, True, None, later)
+        same = await give(conn, True, "", later)
+    assert first.previous is None
+    assert first.changed
+    assert second.changed
+    assert second.assessment_id == first.assessment_id
+    assert second.previous is not None
+    assert (second.previous.met, second.previous.comment) == (False, "Có công chức bị kỷ luật")
+    assert not same.changed
+    async with db.read() as conn:
+        [current] = await assessments.for_unit(conn, campaign_id=CAMPAIGN, unit_id=ka.id)
+        past = await assessments.history(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, award_code="BK_CT_TINH", criterion_id="g0"
+        )
+        everywhere = await assessments.for_units(conn, campaign_id=CAMPAIGN, kinds=None)
+        media_only = await assessments.for_units(conn, campaign_id=CAMPAIGN, kinds={"MEDIA"})
+        other_award = await assessments.for_units(
+            conn, campaign_id=CAMPAIGN, kinds={"COMMUNE"}, award_code="GK_CT_TP"
+        )
+    assert (current.met, current.comment, current.assessed_at) == (True, None, later)
+    assert (current.assessor_name, current.office_name) == ("Nguyễn Thu Hà", "Phòng Nội vụ")
+    assert [(p.met, p.comment, p.assessed_at) for p in past] == [
+        (False, "Có công chức bị kỷ luật", NOW),
+        (True, None, later),
+    ]
+    assert list(everywhere) == [ka.id]
+    assert media_only == {}
+    assert other_award == {}
+    assert assessments.as_facts([current])[("BK_CT_TINH", "g0")].met is True
+
+
+async def test_not_met_without_a_reason_is_refused_by_the_code_and_the_database(
+    db: Database,
+) -> None:
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.models import AwardAssessment
+    from storage.queries import assessments
+
+    async with db.read() as conn:
+        ka = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="P_KA_LONG")
+    assert ka is not None
+    with pytest.raises(assessments.MissingReason):
+        async with db.transaction() as conn:
+            await assessments.record(
+                conn,
+                campaign_id=CAMPAIGN,
+                unit_id=ka.id,
+                award_code="BK_CT_TINH",
+                criterion_id="g0",
+                met=False,
+                comment="   ",
+                person_id=None,
+                office_unit_id=None,
+                now=NOW,
+            )
+    table = AwardAssessment.__table__  # type: ignore[attr-defined]
+    row = {
+        "campaign_id": CAMPAIGN,
+        "unit_id": ka.id,
+        "award_code": "BK_CT_TINH",
+        "criterion_id": "g0",
+        "met": False,
+        "assessed_at": NOW,
+    }
+    for comment in (None, ""):
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as conn:
+                await conn.execute(insert(table).values(**row, comment=comment))
+    async with db.read() as conn:
+        assert await assessments.for_unit(conn, campaign_id=CAMPAIGN, unit_id=ka.id) == []

@@ -8,7 +8,10 @@ at), so that a unit is shown what it still lacks and an officer why a unit ranks
 Outcomes: ``met``; ``not_met`` (the evidence so far fails it: a deadline missed, a value below
 its target); ``open`` (the evidence is not complete yet: a deadline not yet due, a value not yet
 reported); ``not_applicable`` (counts as met, e.g. i3 for a unit without an annual reform index);
-``assessment`` (an officer decides; not computed here).
+``assessment`` (an officer decides, and has not yet: *chưa đánh giá*).
+
+Criteria an officer decides (``admin_assessment``, e.g. g0) take the officer's stored verdict
+(:class:`AssessmentFact`, given to :func:`evaluate`): ``met`` or ``not_met``, with the reason.
 
 Indicator criteria look at the latest value a unit reported for each indicator; a value of a
 period before the campaign's last one is *provisional* (the year's result may still change).
@@ -16,9 +19,9 @@ period before the campaign's last one is *provisional* (the year's result may st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -60,6 +63,21 @@ class Outcome(StrEnum):
 SATISFIED = frozenset({Outcome.MET, Outcome.NOT_APPLICABLE})
 
 
+@dataclass(frozen=True, slots=True)
+class AssessmentFact:
+    """An officer's verdict on an ``admin_assessment`` criterion for a unit."""
+
+    met: bool
+    comment: str | None
+    assessed_at: datetime
+    assessor: str = ""  # the officer's name
+    office: str = ""  # the officer's office, e.g. Phòng Nội vụ
+
+
+#: A unit's verdicts by (award code, criterion id).
+Assessments = Mapping[tuple[str, str], AssessmentFact]
+
+
 @dataclass(frozen=True)
 class CriterionResult:
     """One criterion for one unit, with the evidence behind its outcome."""
@@ -71,11 +89,17 @@ class CriterionResult:
     initiatives: int = 0  # initiative_registered: how many are registered
     required: int = 0  # initiative_registered: how many are needed
     provisional: bool = False  # based on values of a period before the campaign's last
+    assessment: AssessmentFact | None = None  # admin_assessment: the officer's verdict, if any
 
     @property
     def machine(self) -> bool:
         """Whether the bot computes it (an officer's assessment is not computed)."""
         return not isinstance(self.criterion.check, AdminAssessmentCheck)
+
+    @property
+    def awaiting(self) -> bool:
+        """An officer's criterion not assessed yet."""
+        return self.outcome is Outcome.ASSESSMENT
 
     @property
     def satisfied(self) -> bool:
@@ -105,23 +129,46 @@ class AwardResult:
 
     @property
     def eligible(self) -> bool:
-        """Every machine-checked criterion met; officers' assessments still to come."""
+        """Every machine-checked criterion met (whatever the officers' assessments say)."""
         return all(c.satisfied for c in self.machine)
 
     @property
-    def gaps(self) -> tuple[CriterionResult, ...]:
-        return tuple(c for c in self.machine if not c.satisfied)
+    def assessed(self) -> tuple[CriterionResult, ...]:
+        """The criteria an officer decides."""
+        return tuple(c for c in self.criteria if not c.machine)
 
-    def sort_key(self) -> tuple[int, int, int, int, int, str]:
+    @property
+    def awaiting(self) -> tuple[CriterionResult, ...]:
+        """Officers' criteria not assessed yet."""
+        return tuple(c for c in self.assessed if c.awaiting)
+
+    @property
+    def refused(self) -> tuple[CriterionResult, ...]:
+        """Officers' criteria assessed as not met."""
+        return tuple(c for c in self.assessed if c.outcome is Outcome.NOT_MET)
+
+    @property
+    def qualified(self) -> bool:
+        """Every criterion met, the officers' assessments included: the unit may be proposed."""
+        return all(c.satisfied for c in self.criteria)
+
+    @property
+    def gaps(self) -> tuple[CriterionResult, ...]:
+        """What stands in the way: criteria failed or still open (not those awaiting an
+        officer's assessment)."""
+        return tuple(c for c in self.criteria if not c.satisfied and not c.awaiting)
+
+    def sort_key(self) -> tuple[int, int, int, int, int, int, str]:
         values_met = sum(
             1 for c in self.criteria for i in c.indicators if i.state is IndicatorState.MET
         )
         on_time = sum(
             1 for c in self.criteria for d in c.deadlines if d.state is DeadlineState.ON_TIME
         )
-        not_met = sum(1 for c in self.machine if c.outcome is Outcome.NOT_MET)
+        not_met = sum(1 for c in self.criteria if c.outcome is Outcome.NOT_MET)
         return (
-            -int(self.eligible),
+            -int(self.qualified),
+            -int(self.eligible and not self.refused),
             -self.met,
             not_met,
             -values_met,
@@ -144,6 +191,33 @@ def applies(award: Award, unit: Unit) -> bool:
     return award.for_ in ("collective", "both") and (
         award.applies_to is None or award.applies_to.covers(unit)
     )
+
+
+def officer_criteria(award: Award, office: str | None = None) -> tuple[Criterion, ...]:
+    """The award's criteria an officer decides; with ``office`` (a unit code), those that
+    office may decide (a criterion's ``check.by`` names the only office that may)."""
+    return tuple(
+        c
+        for c in award.criteria
+        if isinstance(c.check, AdminAssessmentCheck)
+        and (office is None or c.check.by is None or c.check.by == office)
+    )
+
+
+def officer_results(
+    award: Award, assessments: Assessments | None, office: str | None = None
+) -> tuple[CriterionResult, ...]:
+    """The outcomes of the award's criteria an officer (of ``office``) decides."""
+    verdicts = assessments or {}
+    return tuple(
+        _assessed(c, verdicts.get((award.code, c.id))) for c in officer_criteria(award, office)
+    )
+
+
+def assessable_awards(campaign: Campaign, unit: Unit, office: str) -> tuple[Award, ...]:
+    """The awards ``unit`` may be proposed for as a collective that have criteria ``office``
+    decides (individuals are proposed by name, not assessed per unit)."""
+    return tuple(a for a in campaign.awards if applies(a, unit) and officer_criteria(a, office))
 
 
 def latest_fact(
@@ -169,13 +243,25 @@ def evaluate(
     today: date,
     deadlines: Sequence[Deadline],
     tz: ZoneInfo,
+    assessments: Assessments | None = None,
 ) -> AwardResult:
-    """Every criterion of ``award`` for ``unit`` on ``today``."""
+    """Every criterion of ``award`` for ``unit`` on ``today``; officers' criteria from
+    ``assessments`` (the unit's verdicts by award and criterion; missing: not assessed yet)."""
+    verdicts = assessments or {}
     results = tuple(
-        _criterion(c, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
+        _assessed(c, verdicts.get((award.code, c.id)))
+        if isinstance(c.check, AdminAssessmentCheck)
+        else _criterion(c, campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
         for c in award.criteria
     )
     return AwardResult(award, unit, results)
+
+
+def _assessed(criterion: Criterion, verdict: AssessmentFact | None) -> CriterionResult:
+    if verdict is None:
+        return CriterionResult(criterion, Outcome.ASSESSMENT)
+    outcome = Outcome.MET if verdict.met else Outcome.NOT_MET
+    return CriterionResult(criterion, outcome, assessment=verdict)
 
 
 def _criterion(
@@ -307,6 +393,7 @@ def _rating_at_least(
 
 
 def rank(results: Iterable[AwardResult]) -> list[AwardResult]:
-    """Eligible units first, then by criteria met, fewer failures, more values and deadlines
+    """Units meeting every criterion first, then those meeting every computed one (and not
+    refused by an officer), then by criteria met, fewer failures, more values and deadlines
     met, and name."""
     return sorted(results, key=AwardResult.sort_key)

@@ -43,6 +43,7 @@ ADMIN_COMMANDS = (
     "/thongbao",
     "/moi",
     "/khenthuong",
+    "/danhgia",
 )
 
 # command → what each person gets. {ka_sub}: Ka Long's March report; {ka_doc}: its launch
@@ -91,6 +92,8 @@ MATRIX: dict[str, dict[str, str]] = {
         }
         for cmd in (
             "/khenthuong P_KA_LONG",
+            "/danhgia P_KA_LONG",
+            "/danhgia P_KA_LONG BK_CT_TINH",
             "/moi P_KA_LONG focal 1",
             "/duyet b {ka_sub}",
             "/duyet tb {ka_sub}",
@@ -110,6 +113,8 @@ MATRIX: dict[str, dict[str, str]] = {
         }
         for cmd in (
             "/khenthuong TTTTVH",
+            "/danhgia TTTTVH",
+            "/danhgia TTTTVH BK_CT_TINH",
             "/moi TTTTVH focal 1",
             "/duyet v {media_doc}",
             "/dondoc h D02",
@@ -133,6 +138,11 @@ OK_MARK = {
     "/khenthuong": "XÉT ĐIỀU KIỆN",
     "/khenthuong P_KA_LONG": "Phường Ka Long: đạt",
     "/khenthuong TTTTVH": "Trung tâm Truyền thông và Văn hóa thành phố: đạt",
+    "/danhgia": "Anh/Chị đánh giá tiêu chí khen thưởng cho đơn vị nào?",
+    "/danhgia P_KA_LONG": "hình thức khen thưởng cần đánh giá cho Phường Ka Long",
+    "/danhgia P_KA_LONG BK_CT_TINH": "ĐÁNH GIÁ TIÊU CHÍ KHEN THƯỞNG\nĐơn vị: Phường Ka Long",
+    "/danhgia TTTTVH": "hình thức khen thưởng cần đánh giá cho Trung tâm Truyền thông",
+    "/danhgia TTTTVH BK_CT_TINH": "Đơn vị: Trung tâm Truyền thông và Văn hóa thành phố",
     "/moi P_KA_LONG focal 1": "Mã đăng ký đầu mối của Phường Ka Long",
     "/moi TTTTVH focal 1": "Mã đăng ký đầu mối của Trung tâm Truyền thông",
     "/duyet b {ka_sub}": "BÁO CÁO THÁNG 3/2024 CỦA PHƯỜNG KA LONG",

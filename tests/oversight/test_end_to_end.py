@@ -205,3 +205,33 @@ async def test_a_forged_button_naming_a_unit_out_of_reach_is_refused(
             await conn.execute(select(s.c.review_status).where(s.c.id == ka_long_report))
         ).scalar_one()
     assert status == "pending"
+
+
+async def test_admin_assesses_g0_and_the_award_view_counts_it(
+    bot: App, messenger: Messenger
+) -> None:
+    ha = await registered(bot, messenger, 2, "PNV", "admin")
+    await ha.say("/danhgia")
+    await ha.expect("đánh giá tiêu chí khen thưởng cho đơn vị nào")
+    await ha.say("Phường Ka Long")
+    awards = await ha.expect("hình thức khen thưởng cần đánh giá cho Phường Ka Long")
+    await ha.pick(awards, "Bằng khen")
+    question = await ha.expect("Tiêu chí g0")
+    assert "Hiện chưa có đánh giá." in question
+    if messenger.name == "telegram":
+        await ha.raw.press_button(ha.raw.messages[-1], "not_met")  # the button itself
+    else:
+        await ha.pick(question, "Không đạt")
+    await ha.expect("Nhận xét, lý do đánh giá tiêu chí g0")
+    await ha.say("sai")
+    await ha.expect("ít nhất 5 ký tự")
+    await ha.say("Đơn vị có cán bộ bị xử lý kỷ luật trong năm.")
+    summary = await ha.expect("Vui lòng kiểm tra lại đánh giá của Phòng Nội vụ")
+    assert "Tiêu chí g0 – kết quả: Không đạt" in summary
+    await ha.pick(summary, "Xác nhận")
+    await ha.expect("Đã lưu đánh giá của Phòng Nội vụ cho Phường Ka Long")
+    await ha.say("/khenthuong P_KA_LONG")
+    detail = await ha.expect("Chưa đủ điều kiện đề nghị: tiêu chí g0 được đánh giá là không đạt.")
+    assert (
+        "không đạt – Phòng Nội vụ đánh giá ngày 15/04/2024 (Người 2): “Đơn vị có cán bộ" in detail
+    )
