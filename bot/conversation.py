@@ -21,8 +21,10 @@ from storage.queries.people import Identity
 
 if TYPE_CHECKING:
     from bot.campaign import Campaign as CampaignDef
+    from bot.menus import ChatMenus
 
 Handler = Callable[["Ctx"], Awaitable[None]]
+AfterCommit = Callable[[], Awaitable[None]]
 
 OFFERED = "_offered"  # state data key: the values of the choices last shown, for "1", "2"…
 FORM = "form"  # the state (and data key) of a form being filled in
@@ -39,6 +41,7 @@ class Services:
     router: Router | None = None
     bot_username: str = ""
     campaign: CampaignDef | None = None
+    menus: dict[str, ChatMenus] = field(default_factory=dict)  # by channel; messengers with menus
 
     def definition(self) -> CampaignDef:
         """The campaign being run (loaded at start-up)."""
@@ -61,6 +64,7 @@ class Ctx:
     notices: list[tuple[str, str, Reply]] = field(default_factory=list)  # to other chats
     text: str = ""  # the message text, or the chosen option's value
     args: str = ""  # what follows a command
+    committed: list[AfterCommit] = field(default_factory=list)  # see `after_commit`
 
     def reply(
         self,
@@ -78,6 +82,11 @@ class Ctx:
     def notify(self, channel: str, chat_id: str, text: str) -> None:
         """A message to another person's chat, committed with this update, sent after it."""
         self.notices.append((channel, chat_id, Reply(text=text)))
+
+    def after_commit(self, hook: AfterCommit) -> None:
+        """Run `hook` once this update is committed, never if it rolls back: the place for
+        calls outside the database (a messenger's API). Hooks must be quick: queue the work."""
+        self.committed.append(hook)
 
     def goto(self, state: str, **data: Any) -> None:
         """Move to `state`, keeping the data gathered so far and adding `data`."""

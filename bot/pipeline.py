@@ -6,7 +6,8 @@
 2. Each chat has at most one worker, so a chat's updates are handled one at a time, in the
    order received; different chats run in parallel.
 3. Handling an update is one transaction: mark it handled, run the conversation, save state,
-   queue the replies in the outbox. Either all of it happens or none of it does.
+   queue the replies in the outbox. Either all of it happens or none of it does. What must
+   not happen inside it (a messenger call) the handler leaves to an after-commit hook.
 4. Replies are delivered after the commit and marked sent. A crash between delivering and
    marking is the one window in which a reply can be sent twice.
 """
@@ -29,7 +30,7 @@ from bot.channels.base import (
     Transient,
     Unreachable,
 )
-from bot.conversation import Ctx, Router, Services
+from bot.conversation import AfterCommit, Ctx, Router, Services
 from bot.files import MAX_UPLOAD_BYTES, FileStore
 from bot.messages import Incoming, Reply
 from bot.state import ChatKey, StateStore
@@ -156,6 +157,7 @@ class Pipeline:
         key = incoming.chat_key
         now = self.clock()
         notices: list[q.OutboxRow] = []
+        hooks: list[AfterCommit] = []
         try:
             async with self.db.transaction() as conn:
                 if not await q.claim_update(conn, inbox_id=inbox_id, now=now):
@@ -204,6 +206,12 @@ class Pipeline:
                 )
         else:
             await self.states.save_after_commit(key, ctx.state, ctx.data)
+            hooks = ctx.committed
+        for hook in hooks:
+            try:
+                await hook()
+            except Exception:  # the update is committed: a hook failing changes nothing of it
+                log.exception("after-commit hook of update %s failed", inbox_id)
         await self.deliver(out)
         if notices:
             await self.deliver_fanout(notices)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.conversation import Ctx, Router
+from bot.menus import refresh_menu
 from bot.messages import Kind
 from handlers import texts
 from handlers.common import commands_text
@@ -46,6 +47,7 @@ async def start(ctx: Ctx) -> None:
             else texts.ALREADY_REGISTERED
         )
         ctx.reply(template.format(role=_role(ctx.who.role), unit=ctx.who.unit_name))
+        refresh_menu(ctx)  # /start is what people try when the bot looks wrong: repair the menu
         return
     if not ctx.args:
         ctx.goto(AWAIT_CODE)
@@ -180,6 +182,7 @@ async def _finish(ctx: Ctx, info: InviteInfo, person_id: int, *, action: str) ->
     )
     ctx.clear()
     ctx.who = await find_identity(ctx.conn, channel=msg.channel, external_id=msg.user_id)
+    refresh_menu(ctx, new_account=True)  # the role's commands in this chat's menu
 
 
 async def _refuse(ctx: Ctx, outcome: Redeem, *, malformed: bool, throttle: Throttle | None) -> None:

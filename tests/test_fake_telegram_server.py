@@ -728,6 +728,48 @@ async def test_documents_actions_commands_profile(
     assert await ok(http, "close") is True
 
 
+async def test_command_menus_per_scope_and_language(
+    server: FakeTelegramServer, http: httpx.AsyncClient
+) -> None:
+    server.user(1001, "Lan")  # Vietnamese, like every fake user by default
+    server.user(1002, "Minh")
+    server.user(1003, "Ann", language_code="en")
+    everyone = [{"command": "start", "description": "Bắt đầu"}]
+    admins = [*everyone, {"command": "tonghop", "description": "Tổng hợp"}]
+    vi = [{"command": "trogiup", "description": "Trợ giúp"}]
+    await ok(http, "setMyCommands", commands=everyone)
+    await ok(http, "setMyCommands", commands=vi, language_code="vi")
+    chat = {"type": "chat", "chat_id": 1001}
+    await ok(http, "setMyCommands", commands=admins, scope=chat)
+    assert await ok(http, "getMyCommands", scope=chat) == admins
+    assert await ok(http, "getMyCommands", scope=chat, language_code="vi") == []
+    # What each person sees: the chat's own list first, whatever their language.
+    assert server.menu(1001) == admins
+    assert server.menu_names(1001, "en") == ["start", "tonghop"]
+    assert server.menu(1002) == vi
+    assert server.menu(1003) == everyone
+    await ok(http, "setMyCommands", commands=everyone, scope={"type": "all_private_chats"})
+    assert (server.menu(1001), server.menu(1002)) == (admins, everyone)
+
+    assert await ok(http, "deleteMyCommands", scope=chat) is True
+    assert await ok(http, "getMyCommands", scope=chat) == []
+    assert ("chat:1001", "") not in server.commands
+    assert server.menu(1001) == everyone
+    assert await ok(http, "deleteMyCommands", scope=chat) is True  # nothing left: still fine
+
+    for method, extra in (("setMyCommands", {"commands": everyone}), ("deleteMyCommands", {})):
+        d = await bad(http, method, scope={"type": "chat", "chat_id": 555}, **extra)
+        assert d == "Bad Request: chat not found"
+    # A menu call's chat is its scope's: faults can target one person's menu.
+    server.faults.add(method="setMyCommands", kind="502", chat_id=1002)
+    await ok(http, "setMyCommands", commands=admins, scope=chat)
+    status, body = await call(
+        http, "setMyCommands", commands=admins, scope={"type": "chat", "chat_id": 1002}
+    )
+    assert (status, body["description"]) == (502, "Bad Gateway")
+    assert [c.chat_id for c in server.calls if c.method == "setMyCommands"][-2:] == [1001, 1002]
+
+
 async def test_unknown_blocked_and_unstarted_chats(
     server: FakeTelegramServer, http: httpx.AsyncClient
 ) -> None:

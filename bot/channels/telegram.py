@@ -129,6 +129,12 @@ def _keyboard(choices: tuple[Choice, ...]) -> Any:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def _bot_commands(commands: Sequence[tuple[str, str]]) -> list[Any]:
+    from aiogram.types import BotCommand
+
+    return [BotCommand(command=c, description=d[:256]) for c, d in commands]
+
+
 class TelegramChannel:
     """Sending and receiving on Telegram."""
 
@@ -216,12 +222,26 @@ class TelegramChannel:
         return data
 
     async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
-        """The command menu, in Vietnamese."""
-        from aiogram.types import BotCommand
-
-        cmds = [BotCommand(command=c, description=d[:256]) for c, d in commands]
+        """The default command menu, in Vietnamese."""
+        cmds = _bot_commands(commands)
         await self.bot.set_my_commands(cmds)
         await self.bot.set_my_commands(cmds, language_code="vi")
+
+    async def set_chat_commands(self, chat_id: str, commands: Sequence[tuple[str, str]]) -> None:
+        """One private chat's own menu. Telegram looks for a chat's menu before any default
+        one (with or without the person's language), so one call, without a language, is enough
+        to override both default menus."""
+        from aiogram.types import BotCommandScopeChat
+
+        scope = BotCommandScopeChat(chat_id=int(chat_id))
+        await self._call(self.bot.set_my_commands(_bot_commands(commands), scope=scope))
+
+    async def delete_chat_commands(self, chat_id: str) -> None:
+        """Drop a chat's own menu: the chat sees the default menu again."""
+        from aiogram.types import BotCommandScopeChat
+
+        scope = BotCommandScopeChat(chat_id=int(chat_id))
+        await self._call(self.bot.delete_my_commands(scope=scope))
 
     async def prepare(self) -> None:
         me = await self.bot.get_me()

@@ -15,7 +15,9 @@ code -- is driven through HTTP:
 * delivery through ``getUpdates`` (offset confirmation, long polling, 409 conflicts) or a
   webhook (secret header, retry until 2xx, a method answered in the webhook reply is run);
 * the bot's side: messages, edits, deletions, callback answers, chat actions, command menus,
-  profile texts and files are recorded and can be awaited per chat, without sleeping loops.
+  profile texts and files are recorded and can be awaited per chat, without sleeping loops;
+  command menus are kept per scope and language (``commands``), and ``menu(chat_id)`` is the
+  list a user sees there, resolved in Telegram's order (chat, all private chats, default).
 
     async with FakeTelegramServer(token="123:ABC") as server:
         lan = server.user(user_id=1001, first_name="Lan")
@@ -33,10 +35,11 @@ through nested objects (reply markups, command scopes, media, entities). Limits 
 only states in prose are enforced too: text 1-4096 characters and caption up to 1024 after
 entity parsing, HTML / MarkdownV2 / Markdown syntax, callback_data 1-64 bytes, one action per
 inline button, command names, webhook secrets. Chats the bot may not write to answer 400
-"chat not found" or 403 "Forbidden"; faults can be injected per method and chat (429, 5xx,
-slow, 403, 400, dropped connection); sending faster than Telegram allows (30 messages/s
-overall, bursts per chat, 20/min per group) is counted in ``rate_violations`` (or refused
-with 429 when ``RateLimits.enforce`` is set).
+"chat not found" or 403 "Forbidden", and a command scope naming a chat the bot does not know
+answers "chat not found"; faults can be injected per method and chat (429, 5xx, slow, 403,
+400, dropped connection; a command-menu call's chat is its scope's); sending faster than
+Telegram allows (30 messages/s overall, bursts per chat, 20/min per group) is counted in
+``rate_violations`` (or refused with 429 when ``RateLimits.enforce`` is set).
 
 Not faked: inline mode, payments, business accounts, stories, games; methods without an
 emulation answer True when the spec says they return Boolean, else 400 "not emulated".
@@ -1202,6 +1205,12 @@ def _kind_of(update: Mapping[str, Any]) -> str:
     return next(k for k in update if k != "update_id")
 
 
+def _scope_chat_id(params: Mapping[str, Any]) -> Any:
+    """The chat a command-menu call is about (its scope's chat), for faults and the record."""
+    scope = params.get("scope")
+    return scope.get("chat_id") if isinstance(scope, Mapping) else None
+
+
 def _command_entities(text: str) -> list[JsonDict]:
     m = re.match(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?", text)
     return [{"type": "bot_command", "offset": 0, "length": _utf16_len(m.group())}] if m else []
@@ -2241,7 +2250,7 @@ class FakeTelegramServer:
         params: JsonDict = dict(raw)
         try:
             params = _Checker(SPEC, uploads, self.strict).params(spec, raw)
-            chat_id = self._chat_id_of(params.get("chat_id"))
+            chat_id = self._chat_id_of(params.get("chat_id", _scope_chat_id(params)))
             if (fault := self.faults.take(method, chat_id)) is not None:
                 await self._apply(fault)
             handler = self._handlers.get(method) or partial(self._fallback, spec)
@@ -2894,7 +2903,26 @@ class FakeTelegramServer:
         lang = str(params.get("language_code") or "")
         if lang and not re.fullmatch(r"[a-z]{2}", lang):
             raise bad_request("invalid language code specified")
-        return self._scope_key(params.get("scope")), lang
+        scope = params.get("scope")
+        if scope and "chat_id" in scope:
+            self._find_chat(scope["chat_id"])  # a chat the bot does not know: "chat not found"
+        return self._scope_key(scope), lang
+
+    def menu(self, chat_id: int, language_code: str | None = None) -> list[JsonDict]:
+        """The commands a user sees in their private chat with the bot: Telegram's order is the
+        chat's own list, then all private chats', then the default one; each first in the
+        user's language (`language_code`, else the user's own), then without a language."""
+        if language_code is None and (user := self._users.get(chat_id)) is not None:
+            language_code = user.language_code
+        for scope in (f"chat:{chat_id}", "all_private_chats", "default"):
+            for lang in (language_code or "", ""):
+                if (found := self.commands.get((scope, lang))) is not None:
+                    return found
+        return []
+
+    def menu_names(self, chat_id: int, language_code: str | None = None) -> list[str]:
+        """The command names of `menu`, in order."""
+        return [str(c["command"]) for c in self.menu(chat_id, language_code)]
 
     async def _set_my_commands(self, params: JsonDict) -> Any:
         key = self._commands_key(params)

@@ -1,0 +1,254 @@
+"""Each person's command menu lists the commands of their role (Telegram; Zalo has no menu).
+
+The default menu (no scope) is what unregistered people and units' reporters see. A role whose
+commands differ from it (an admin's, a unit head's) gets a menu of its own in each of its
+people's private chats (`BotCommandScopeChat`). Every list comes from the router, so a
+role's menu never offers what the router refuses that role.
+
+Menus are set outside the database transaction, by one background worker per messenger:
+
+- a handler asks with `refresh_menu(ctx)`; the pipeline runs the request after the update
+  commits (`Ctx.after_commit`), and the worker reads the chat's role from the database then,
+  so a request is idempotent and the latest state wins;
+- at start-up the worker queues every active chat whose role has a menu of its own, which
+  repairs whatever a crash or a long outage left undone;
+- each call counts against the messenger's global rate; a transient failure is retried with
+  backoff, then again a few minutes later.
+
+A handler that changes someone's role (none does yet) would queue `menus.refresh(chat_id)`
+for each of that person's chats: a chat whose role has the default menu loses its own one.
+A chat that blocked the bot (marked inactive after a 403) keeps its menu: the person keeps
+their role and the chat is active again when they write, so the menu is right when they come
+back; Telegram shows a blocked chat nothing meanwhile. Only the start-up pass skips such chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Subquery
+
+from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable
+from bot.conversation import Ctx, Router
+from schedules.ratelimit import ChannelLimiter
+from storage.db import Database
+from storage.models import ChatIdentity, Membership, Role
+
+log = logging.getLogger(__name__)
+
+Menu = list[tuple[str, str]]  # (command, description), in the router's order
+
+MAX_COMMANDS = 100  # Telegram's limits
+MAX_DESCRIPTION = 256
+MAX_ATTEMPTS = 4
+FIRST_BACKOFF_SECONDS = 0.5
+RETRY_LATER_SECONDS = 300.0
+MAX_RETRY_AFTER = 60.0
+
+_C = ChatIdentity.__table__  # type: ignore[attr-defined]
+_M = Membership.__table__  # type: ignore[attr-defined]
+
+
+def default_menu(router: Router) -> Menu:
+    """The menu without scope: units' people's commands (admins' ones are refused to them)."""
+    return [
+        (c.name, c.description)
+        for c in router.commands.values()
+        if c.in_menu and (c.roles is None or not c.roles <= {Role.ADMIN.value})
+    ]
+
+
+def role_menu(router: Router, role: str) -> Menu:
+    """The commands the router lets a person of `role` use, as `Router.menu` lists them."""
+    return [
+        (c.name, c.description)
+        for c in router.commands.values()
+        if c.in_menu and (not c.registered_only or c.roles is None or role in c.roles)
+    ]
+
+
+def known_roles(router: Router) -> list[str]:
+    """Every role a person can hold or a command names."""
+    named = {r for c in router.commands.values() for r in (c.roles or ())}
+    return sorted({r.value for r in Role} | named)
+
+
+class MenuChannel(Protocol):
+    """A messenger with per-chat command menus."""
+
+    name: str
+
+    async def set_chat_commands(self, chat_id: str, commands: Sequence[tuple[str, str]]) -> None:
+        """Give the chat its own menu."""
+        ...
+
+    async def delete_chat_commands(self, chat_id: str) -> None:
+        """Drop the chat's own menu (the default one shows again)."""
+        ...
+
+
+class ChatMenus:
+    """Per-chat menus on one messenger: who needs one, and the worker that sets them."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        router: Router,
+        channel: MenuChannel,
+        limiter: ChannelLimiter | None = None,
+        backoff: float = FIRST_BACKOFF_SECONDS,
+        retry_later: float = RETRY_LATER_SECONDS,
+    ) -> None:
+        self.db = db
+        self.channel = channel
+        self.limiter = limiter
+        self.backoff = backoff
+        self.retry_later = retry_later
+        self.default = default_menu(router)
+        # Only roles whose list differs need calls: the others see the default menu.
+        self.by_role: dict[str, Menu] = {
+            role: menu
+            for role in known_roles(router)
+            if (menu := role_menu(router, role)) != self.default
+        }
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._queued: set[str] = set()
+
+    def own_menu(self, role: str) -> Menu | None:
+        """The role's menu, if it is not the default one."""
+        return self.by_role.get(role)
+
+    async def refresh(self, chat_id: str) -> None:
+        """Queue the chat: its menu is brought in line with its person's role (quick)."""
+        self._enqueue(chat_id)
+
+    def _enqueue(self, chat_id: str) -> None:
+        if chat_id not in self._queued:
+            self._queued.add(chat_id)
+            self._queue.put_nowait(chat_id)
+
+    async def run(self) -> None:
+        """The start-up pass, then every queued chat; until cancelled."""
+        try:
+            async with self.db.read() as conn:
+                chats = await chats_with_roles(
+                    conn, channel=self.channel.name, roles=sorted(self.by_role)
+                )
+        except Exception:  # the worker still serves requests; the next start retries
+            log.exception("command menus: could not list the chats that need one")
+            chats = []
+        for chat_id in chats:
+            self._enqueue(chat_id)
+        log.info("command menus: %d %s chat(s) to set", len(chats), self.channel.name)
+        while True:
+            chat_id = await self._queue.get()
+            self._queued.discard(chat_id)  # a request from now on is served again, after this
+            try:
+                await self._sync(chat_id)
+            except Exception:  # e.g. the database is away: the next start repairs it
+                log.exception("command menu of chat %s not set", chat_id)
+
+    async def _sync(self, chat_id: str) -> None:
+        async with self.db.read() as conn:
+            role = await role_of_chat(conn, channel=self.channel.name, chat_id=chat_id)
+        menu = self.by_role.get(role) if role is not None else None
+        call: Callable[[], Awaitable[None]] = (
+            partial(self.channel.delete_chat_commands, chat_id)
+            if menu is None
+            else partial(self.channel.set_chat_commands, chat_id, menu)
+        )
+        if not await self._attempt(call, chat_id):
+            # Still failing: try once more later (and the next start repairs it anyway).
+            asyncio.get_running_loop().call_later(self.retry_later, self._enqueue, chat_id)
+
+    async def _attempt(self, call: Callable[[], Awaitable[None]], chat_id: str) -> bool:
+        """True once done or not worth retrying; False while the messenger keeps failing."""
+        delay = self.backoff
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            if attempt > 1:
+                await asyncio.sleep(delay)
+                delay *= 2
+            if self.limiter is not None:  # shares the messenger's budget with messages
+                await self.limiter.global_bucket.acquire()
+            try:
+                await call()
+            except RetryAfter as exc:
+                delay = max(delay, min(exc.retry_after, MAX_RETRY_AFTER))
+            except Transient as exc:
+                log.warning("command menu of chat %s, attempt %d: %s", chat_id, attempt, exc)
+            except (Unreachable, Rejected) as exc:  # blocked, unknown chat, or our bug
+                log.warning("command menu of chat %s refused: %s", chat_id, exc)
+                return True
+            else:
+                return True
+        return False
+
+
+def refresh_menu(ctx: Ctx, *, new_account: bool = False) -> None:
+    """Once this update commits, bring the writer's chat menu in line with their role.
+
+    `new_account`: the account has just registered or been linked, so it has no menu of
+    ours yet, and a role with the default menu needs no call at all."""
+    menus = ctx.services.menus.get(ctx.msg.channel)
+    if menus is None:  # the messenger has no command menus
+        return
+    if new_account and ctx.who is not None and menus.own_menu(ctx.who.role) is None:
+        return
+    ctx.after_commit(partial(menus.refresh, ctx.msg.chat_id))
+
+
+# -- queries (only this module needs them) ----------------------------------------------------
+
+
+def _first_membership() -> Subquery:
+    """Each person's first active membership: the role `find_identity` gives them."""
+    return (
+        select(_M.c.person_id, func.min(_M.c.id).label("membership_id"))
+        .where(_M.c.active.is_(True))
+        .group_by(_M.c.person_id)
+        .subquery()
+    )
+
+
+async def role_of_chat(conn: AsyncConnection, *, channel: str, chat_id: str) -> str | None:
+    """The role of the person behind the chat, or None if nobody holds one there."""
+    first = _first_membership()
+    q = (
+        select(_M.c.role)
+        .select_from(
+            _C.join(first, first.c.person_id == _C.c.person_id).join(
+                _M, _M.c.id == first.c.membership_id
+            )
+        )
+        .where(_C.c.channel == channel, _C.c.chat_id == chat_id)
+        .order_by(_C.c.id)
+        .limit(1)
+    )
+    return (await conn.execute(q)).scalar_one_or_none()
+
+
+async def chats_with_roles(
+    conn: AsyncConnection, *, channel: str, roles: Sequence[str]
+) -> list[str]:
+    """The active chats on `channel` whose person's role is one of `roles`."""
+    if not roles:
+        return []
+    first = _first_membership()
+    q = (
+        select(_C.c.chat_id)
+        .select_from(
+            _C.join(first, first.c.person_id == _C.c.person_id).join(
+                _M, _M.c.id == first.c.membership_id
+            )
+        )
+        .where(_C.c.channel == channel, _C.c.active.is_(True), _M.c.role.in_(list(roles)))
+        .order_by(_C.c.id)
+    )
+    return [str(r[0]) for r in await conn.execute(q)]
