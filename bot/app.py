@@ -105,16 +105,15 @@ class App:
         self.pipeline.add_channel(channel)
 
     def menu_commands(self) -> list[tuple[str, str]]:
-        """The messenger's command menu: what units' people use (admins' commands are listed
-        by /trogiup for admins, and refused to others, so the menu does not advertise them)."""
-        return [
-            (c.name, c.description)
-            for c in self.router.commands.values()
-            if c.in_menu and (c.roles is None or not c.roles <= {"admin"})
-        ]
+        """The messenger's default command menu: what units' people use. Roles with other
+        commands (admins) get a menu of their own in their chats (`bot.menus`)."""
+        from bot.menus import default_menu
+
+        return default_menu(self.router)
 
     async def start_telegram(self) -> None:
         from bot.channels.telegram import TelegramChannel, make_bot
+        from bot.menus import ChatMenus
 
         s = self.settings
         bot = make_bot(s.secret("telegram_bot_token"), s.telegram_api_base)
@@ -123,14 +122,27 @@ class App:
         await channel.prepare()
         self.services.bot_username = channel.username
         await channel.set_commands(self.menu_commands())
+        limiters = self.pipeline.limiters
+        menus = ChatMenus(
+            db=self.db,
+            router=self.router,
+            channel=channel,
+            limiter=limiters(channel.name) if limiters is not None else None,
+        )
+        self.services.menus[channel.name] = menus
+        # In the background: per-chat menus must not hold up serving people.
+        self._tasks.append(asyncio.create_task(menus.run(), name="menus:telegram"))
 
     async def start_zalo(self) -> None:
         from bot.channels.zalo import ZaloChannel
         from bot.channels.zalo_api import ZaloBotAPI
+        from bot.published import FileLinks
 
         s = self.settings
         api = ZaloBotAPI(s.secret("zalo_bot_token"), base_url=s.zalo_api_base)
-        channel = ZaloChannel(api, self.pipeline.receive)
+        # Zalo takes files only as links: with a public address, attachments are published.
+        links = FileLinks.from_settings(s, clock=self.services.clock)
+        channel = ZaloChannel(api, self.pipeline.receive, links=links)
         self.add_channel(channel)
         await channel.prepare()
 
@@ -148,11 +160,17 @@ class App:
             await self.start_telegram()
         if self.settings.zalo_bot_token:
             await self.start_zalo()
-        # Only now can queued replies go out: recovering needs the channels in place.
-        await self.pipeline.recover()
+        # The HTTP server comes up first: a reply recovered below may carry a published file,
+        # which the messenger fetches from it. Webhook updates wait until recovery is done, so
+        # that a chat's stored updates are handled before its new ones.
+        recovered = asyncio.Event()
         webhook_runner = None
         if self.settings.webhook_base_url:
-            webhook_runner = await self._start_webhook_server()
+            webhook_runner = await self._start_webhook_server(recovered)
+        # Only now can queued replies go out: recovering needs the channels in place.
+        await self.pipeline.recover()
+        recovered.set()
+        if webhook_runner is not None:
             await self._register_webhooks()
         else:
             for ch in self.channels.values():
@@ -207,15 +225,22 @@ class App:
             if webhook_runner is not None:
                 await webhook_runner.cleanup()
 
-    async def _start_webhook_server(self) -> Any:
-        """One HTTP server for every channel's webhook; each checks the secret itself."""
+    async def _start_webhook_server(self, recovered: asyncio.Event) -> Any:
+        """One HTTP server for every channel's webhook (each checks the secret itself), and for
+        the published files' links (each checks its signature)."""
         from aiohttp import web
+
+        from bot.published import FileLinks
 
         s = self.settings
         app = web.Application(client_max_size=1 << 20)
         for ch in self.channels.values():
             if hasattr(ch, "webhook_handler"):
-                app.router.add_post(ch.webhook_path, ch.webhook_handler(s.secret("webhook_secret")))
+                handler = ch.webhook_handler(s.secret("webhook_secret"))
+                app.router.add_post(ch.webhook_path, _after(recovered, handler))
+        links = FileLinks.from_settings(s, clock=self.services.clock)
+        if links is not None:
+            links.install(app)
         host, _, port = s.webhook_listen.rpartition(":")
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -230,6 +255,16 @@ class App:
                 await ch.close()
         await self.state_store.close()
         await self.db.dispose()
+
+
+def _after(ready: asyncio.Event, handler: Any) -> Any:
+    """`handler`, answering only once `ready` is set (the messenger retries if we are slow)."""
+
+    async def gated(request: Any) -> Any:
+        await ready.wait()
+        return await handler(request)
+
+    return gated
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:

@@ -31,7 +31,8 @@ def _prepare(settings: Settings) -> None:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [settings.secret(n) for n in ("telegram_bot_token", "zalo_bot_token", "webhook_secret")]
+    names = ("telegram_bot_token", "zalo_bot_token", "webhook_secret", "file_link_secret")
+    return [settings.secret(n) for n in names]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1:8080"
+    # With webhooks, charts and exports sent on Zalo are links to this server (bot/published.py):
+    # how long a link works (to the end of that local day), and the key that signs it
+    # (unset: derived from WEBHOOK_SECRET; changing it revokes every link).
+    file_link_ttl_days: int = Field(default=7, ge=1)
+    file_link_secret: SecretStr | None = None
     data_dir: Path = DEFAULT_DATA_DIR
     log_level: str = "INFO"
     # Wrong invite codes: after this many in the window the chat is slowed, then refused.

@@ -368,6 +368,65 @@ async def test_a_caption_over_2000_characters_is_refused(
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "photo", [None, "", "anh.png", "ftp://cdn.example.vn/a.png", "file:///etc/passwd", 42]
+)
+async def test_a_photo_must_be_an_http_url(
+    server: FakeZaloServer, raw: httpx.AsyncClient, photo: object
+) -> None:
+    server.user(USER_ID)
+    body: dict[str, object] = {"chat_id": USER_ID, "caption": "Biểu đồ"}
+    if photo is not None:
+        body["photo"] = photo
+    response = await raw.post("/sendPhoto", json=body)
+    assert response.status_code == 400
+    assert "photo" in response.json()["description"]
+    assert server.sent == []
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+async def photos() -> AsyncIterator[str]:
+    """A web server with one photo (/a.png), a page (/a.html), and nothing else (404)."""
+
+    async def png(_request: web.Request) -> web.Response:
+        return web.Response(body=PNG, content_type="image/png")
+
+    async def html(_request: web.Request) -> web.Response:
+        return web.Response(text="<p>không phải ảnh</p>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/a.png", png)
+    app.router.add_get("/a.html", html)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_fetch_photos_records_what_the_url_gives_and_refuses_what_is_no_photo(
+    server: FakeZaloServer, api: ZaloBotAPI, photos: str
+) -> None:
+    user = server.user(USER_ID)
+    server.fetch_photos = True
+    await api.send_photo(USER_ID, f"{photos}/a.png", caption="Biểu đồ")
+    sent = await user.expect_message()
+    assert (sent.photo_data, sent.photo_type, sent.caption) == (PNG, "image/png", "Biểu đồ")
+    for missing in ("/a.html", "/khong-co.png"):
+        with pytest.raises(ZaloAPIError) as refused:
+            await api.send_photo(USER_ID, photos + missing)
+        assert refused.value.error_code == 400
+        assert "could not be downloaded" in refused.value.description
+    assert len(server.sent) == 1
+
+
 async def test_sticker_needs_an_id(server: FakeZaloServer, raw: httpx.AsyncClient) -> None:
     user = server.user(USER_ID)
     assert (await raw.post("/sendSticker", json={"chat_id": USER_ID})).status_code == 400

@@ -463,6 +463,16 @@ async def test_the_token_never_appears_in_errors_or_logs(caplog: pytest.LogCaptu
     assert SECRET not in caplog.text  # ... with the token hidden
 
 
+async def test_a_file_links_token_echoed_in_an_error_is_hidden() -> None:
+    link = "https://bot.example.gov.vn/files/4f6e27b2.1796403600.4f74d3ee/bieu-do.png"
+    echo = {"ok": False, "error_code": 400, "description": f"cannot download {link}"}
+    async with api_for(Script(httpx.Response(400, json=echo))) as api:
+        with pytest.raises(ZaloAPIError) as caught:
+            await api.send_photo(CHAT, link)
+    assert "4f74d3ee" not in str(caught.value)
+    assert "/files/<redacted>/bieu-do.png" in caught.value.description
+
+
 async def test_a_bad_token_is_refused_without_echoing_it() -> None:
     with pytest.raises(ValueError, match="token must be") as caught:
         ZaloBotAPI("12/34 secret")

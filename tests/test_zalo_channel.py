@@ -8,6 +8,8 @@ import json
 import socket
 import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,7 +36,9 @@ from bot.channels.zalo_api import (
     ZaloRateLimitError,
     ZaloUnauthorizedError,
 )
-from bot.messages import Choice, FileRef, Incoming, Kind, Reply
+from bot.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
+from bot.published import FileLinks
+from handlers import texts
 from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
 
 TOKEN = "1234:secret"
@@ -406,6 +410,99 @@ async def test_send_photo_continues_a_long_caption_as_text(
     assert rest.method == "sendMessage"
     assert (first.caption + " " + (rest.text or "")).split() == ("Văn bản. " * 300).split()
     assert (bare.method, bare.caption) == ("sendPhoto", None)
+
+
+# -- attachments -------------------------------------------------------------------------------
+
+PUBLIC = "https://bot.example.gov.vn"
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # links made now work to the end of 04/12/2026
+
+
+@pytest.fixture
+def outgoing(tmp_path: Path) -> Path:
+    """A chart and a workbook in the bot's data directory, as the admin commands leave them."""
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "charts" / "tonghop.png").write_bytes(b"\x89PNG\r\n\x1a\nchart")
+    (tmp_path / "exports" / "a1b2.xlsx").write_bytes(b"PK\x03\x04workbook")
+    return tmp_path
+
+
+@pytest.fixture
+def linked(api: ZaloBotAPI, received: Received, outgoing: Path) -> ZaloChannel:
+    """The channel of a bot with a public address: attachments go as links."""
+    links = FileLinks(
+        base_url=PUBLIC, data_dir=outgoing, secret="s" * 32, ttl_days=7, clock=lambda: NOW
+    )
+    return ZaloChannel(api, received, links=links)
+
+
+def chart(folder: Path) -> Attachment:
+    return Attachment(str(folder / "charts" / "tonghop.png"), kind="photo", file_name="tonghop.png")
+
+
+def workbook(folder: Path) -> Attachment:
+    path = folder / "exports" / "a1b2.xlsx"
+    return Attachment(str(path), kind="document", file_name="tổng hợp thi đua.xlsx")
+
+
+async def test_a_photo_goes_by_url_with_the_reply_as_its_caption(
+    server: FakeZaloServer, linked: ZaloChannel, outgoing: Path
+) -> None:
+    user = server.user(USER_ID)
+    await linked.send(
+        USER_ID, Reply("Biểu đồ tháng 3", (Choice("Tháng 2", "/tonghop 2"),), chart(outgoing))
+    )
+    [photo] = user.messages
+    assert photo.method == "sendPhoto"
+    assert photo.caption == "Biểu đồ tháng 3\n\n1. Tháng 2"
+    assert photo.photo is not None
+    assert photo.photo.startswith(f"{PUBLIC}/files/")
+    assert photo.photo.endswith("/tonghop.png")
+
+
+async def test_a_document_goes_as_its_download_link_after_the_text(
+    server: FakeZaloServer, linked: ZaloChannel, outgoing: Path
+) -> None:
+    user = server.user(USER_ID)
+    await linked.send(USER_ID, Reply("Đã xuất dữ liệu.", attachment=workbook(outgoing)))
+    text, link = user.messages
+    assert (text.method, text.text) == ("sendMessage", "Đã xuất dữ liệu.")
+    assert link.method == "sendMessage"
+    assert link.text is not None
+    assert link.text.startswith("Anh/Chị tải tệp “tổng hợp thi đua.xlsx” tại:\n" + PUBLIC)
+    assert "/tong-hop-thi-dua.xlsx\n" in link.text
+    assert link.text.endswith("(Liên kết có hiệu lực đến hết ngày 04/12/2026.)")
+    assert server.calls["sendPhoto"] == 0
+
+
+async def test_a_retry_resumes_after_the_photo(
+    server: FakeZaloServer, linked: ZaloChannel, outgoing: Path
+) -> None:
+    user = server.user(USER_ID)
+    text = "Tổng hợp số liệu của các đơn vị. " * 100  # over one caption
+    reply = Reply(text, attachment=chart(outgoing))
+    server.faults.add("sendMessage", "500")
+    with pytest.raises(Transient) as failed:
+        await linked.send(USER_ID, reply)
+    assert failed.value.pieces_sent == 1  # the photo went
+    await linked.send(USER_ID, reply, skip=failed.value.pieces_sent)
+    photo, rest = user.messages
+    assert (photo.method, rest.method) == ("sendPhoto", "sendMessage")
+    assert f"{photo.caption} {rest.text}".split() == text.split()
+
+
+async def test_without_a_public_address_or_a_file_a_note_stands_in(
+    server: FakeZaloServer, channel: ZaloChannel, linked: ZaloChannel, outgoing: Path
+) -> None:
+    user = server.user(USER_ID)
+    await channel.send(USER_ID, Reply("Biểu đồ", attachment=chart(outgoing)))
+    gone = Attachment(str(outgoing / "charts" / "da-xoa.png"), kind="photo")
+    await linked.send(USER_ID, Reply("Biểu đồ", attachment=gone))
+    for message in user.messages:
+        assert message.method == "sendMessage"
+        assert message.text == "Biểu đồ\n\n" + texts.ATTACHMENT_NOT_ON_CHANNEL
+    assert len(user.messages) == 2
 
 
 class GatedAPI(ZaloBotAPI):

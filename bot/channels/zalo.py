@@ -4,6 +4,11 @@ Zalo has no buttons, callbacks, edits or documents, and `getUpdates` hands out o
 call with no offset: an update is gone from Zalo once handed out, so it is stored (the pipeline
 commits it) before the next `getUpdates`. Duplicates carry the same `message_id`, which is the
 update key, and the pipeline's unique key drops them. Choices are rendered as numbered options.
+
+Attachments: Zalo takes a photo only by URL and no document at all. With a public address
+(webhook mode) a file is published at an expiring link (`bot.published`): a photo goes with
+`sendPhoto`, a document as a message with its link. Without one, a note says the file cannot
+come this way.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.channels.base import (
@@ -35,11 +42,13 @@ from bot.channels.zalo_api import (
     ZaloUnauthorizedError,
     parse_update,
 )
-from bot.messages import FileRef, Incoming, Kind, Reply
-from bot.render import split_text, with_text_fallbacks
+from bot.messages import Attachment, FileRef, Incoming, Kind, Reply
+from bot.render import split_text, with_numbered_options, with_text_fallbacks
 
 if TYPE_CHECKING:
     from aiohttp import web
+
+    from bot.published import FileLinks, Link
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +160,14 @@ class _Stopped(Exception):
     """`stop` was set while waiting."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Photo:
+    """One piece of a reply: the photo, by URL, with the first piece of text as its caption."""
+
+    url: str
+    caption: str | None
+
+
 class ZaloChannel:
     """Sending and receiving on Zalo."""
 
@@ -162,11 +179,19 @@ class ZaloChannel:
     backoff_max = 30.0
 
     def __init__(
-        self, api: ZaloBotAPI, receive: Receiver, *, poll_timeout: int = 30, max_in_flight: int = 8
+        self,
+        api: ZaloBotAPI,
+        receive: Receiver,
+        *,
+        poll_timeout: int = 30,
+        max_in_flight: int = 8,
+        links: FileLinks | None = None,
     ) -> None:
+        """`links`: where attachments are published (None: no public address, send a note)."""
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self.api = api
+        self.links = links
         self.receive = receive
         self.poll_timeout = poll_timeout
         self.bot_name = ""
@@ -177,12 +202,46 @@ class ZaloChannel:
     # -- sending ----------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
-        """The reply with its choices as numbered lines, in pieces of at most 2000 characters."""
+        """The reply with its choices as numbered lines, in pieces of at most 2000 characters;
+        its photo first (the first piece as caption), or its document's link last."""
 
-        async def one(_i: int, piece: str) -> None:
-            await self._guarded(self.api.send_message(chat_id, piece))
+        async def one(_i: int, piece: str | _Photo) -> None:
+            if isinstance(piece, _Photo):
+                await self._guarded(self.api.send_photo(chat_id, piece.url, piece.caption))
+            else:
+                await self._guarded(self.api.send_message(chat_id, piece))
 
-        await send_pieces(split_text(with_text_fallbacks(reply), TEXT_LIMIT), one, skip=skip)
+        await send_pieces(await self._pieces(reply), one, skip=skip)
+
+    async def _pieces(self, reply: Reply) -> list[str | _Photo]:
+        """The messages a reply becomes. Their number depends on the text alone, never on the
+        link, so a retry resumes (`skip`) after the photo rather than sending it twice."""
+        att = reply.attachment
+        link = await self._publish(att) if att is not None else None
+        if att is None or link is None:
+            return list(split_text(with_text_fallbacks(reply), TEXT_LIMIT))
+        text = with_numbered_options(reply)
+        pieces = split_text(text, TEXT_LIMIT) if text.strip() else []
+        if att.kind == "photo":
+            # A short reply is one message, the photo with its caption.
+            return [_Photo(link.url, pieces[0] if pieces else None), *pieces[1:]]
+        from handlers import texts_files
+
+        name = att.file_name or link.name
+        return [*pieces, texts_files.download_link(name, link.url, link.last_day)]
+
+    async def _publish(self, att: Attachment) -> Link | None:
+        """The attachment's link; None without a public address or when the file is gone."""
+        if self.links is None:
+            return None
+        try:
+            link = await asyncio.to_thread(self.links.publish, att)
+        except OSError as exc:
+            log.warning("could not publish %s: %s", Path(att.path).name, exc)
+            return None
+        if link is None:
+            log.warning("attachment %s is gone; sending the note instead", Path(att.path).name)
+        return link
 
     async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
         """A photo or document the person sent, from the URL in the update."""
@@ -198,7 +257,7 @@ class ZaloChannel:
             raise FileUnavailable(ref.file_id) from exc
 
     async def send_photo(self, chat_id: str, url: str, caption: str | None = None) -> None:
-        """A photo by URL (documents go this way too); a long caption continues as text."""
+        """A photo by URL; a long caption continues as text."""
         pieces = split_text(caption, TEXT_LIMIT) if caption else []
         await self._guarded(self.api.send_photo(chat_id, url, pieces[0] if pieces else None))
         for piece in pieces[1:]:

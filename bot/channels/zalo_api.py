@@ -71,6 +71,8 @@ _TRANSIENT_ERRORS: Final = (
     httpx.ProxyError,
 )
 _BOT_PATH = re.compile(r"/bot[^/\s\"'?#]+")
+# The token of a published file's link (bot/published.py), should an error message echo a URL.
+_FILE_LINK = re.compile(r"/files/[^/\s\"'?#]+")
 
 
 class ZaloError(Exception):
@@ -326,6 +328,7 @@ class ZaloBotAPI:
     # -- transport ---------------------------------------------------------------------------
 
     def _redact(self, text: str) -> str:
+        text = _FILE_LINK.sub("/files/<redacted>", text)
         return _BOT_PATH.sub("/bot<redacted>", text).replace(self._token, "<redacted>")
 
     async def _call(

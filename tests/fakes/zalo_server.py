@@ -13,6 +13,10 @@ poll is answered ``{"ok": false, "error_code": 408, "description": "Request time
 live API does; ``poll_timeout_shape = "null"`` answers ``{"ok": true, "result": null}`` instead).
 Duplicates are simulated on demand (``duplicate=True``, :meth:`FakeZaloServer.redeliver`).
 Methods Zalo does not have (editMessageText, answerCallbackQuery, sendDocument, ...) get 404.
+
+``sendPhoto`` takes the photo as an http(s) URL, as Zalo does. With ``fetch_photos = True`` the
+server also downloads it before answering, as Zalo must to deliver it, records the bytes and
+Content-Type on the :class:`SentMessage`, and refuses (400) a photo it cannot download.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ __all__ = [
 SECRET_HEADER: Final = "X-Bot-Api-Secret-Token"
 MAX_TEXT_LENGTH: Final = 2000
 MAX_POLL_SECONDS: Final = 120.0
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 CHAT_ACTIONS: Final = frozenset({"typing", "upload_photo"})
 _LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 _dumps: Final = partial(json.dumps, ensure_ascii=False)
@@ -97,6 +102,9 @@ class SentMessage:
     photo: str | None = None
     caption: str | None = None
     sticker: str | None = None
+    # With `fetch_photos`: what the photo URL gave when the message was sent.
+    photo_data: bytes | None = None
+    photo_type: str | None = None
 
     @property
     def content(self) -> str:
@@ -339,6 +347,7 @@ class FakeZaloServer:
         self.webhook_attempts: list[WebhookAttempt] = []
         self.webhook_delivered: list[dict[str, Any]] = []
         self.poll_timeout_shape: Literal["error", "null"] = "error"
+        self.fetch_photos = False
         self.blocked: set[str] = set()
         self.updates: dict[str, dict[str, Any]] = {}
         self._webhook_url: str | None = None
@@ -758,11 +767,41 @@ class FakeZaloServer:
             return _error(400, f"Bad Request: caption must be at most {MAX_TEXT_LENGTH} characters")
         assert isinstance(chat_id, str)
         assert isinstance(photo, str)
+        data: bytes | None = None
+        content_type: str | None = None
+        if self.fetch_photos:
+            fetched = await self._fetch_photo(photo)
+            if fetched is None:
+                return _error(400, "Bad Request: the photo could not be downloaded")
+            data, content_type = fetched
         return await self._record(
             SentMessage(
-                "sendPhoto", chat_id, new_zalo_id(), _now_ms(), photo=photo, caption=caption
+                "sendPhoto",
+                chat_id,
+                new_zalo_id(),
+                _now_ms(),
+                photo=photo,
+                caption=caption,
+                photo_data=data,
+                photo_type=content_type,
             )
         )
+
+    async def _fetch_photo(self, url: str) -> tuple[bytes, str] | None:
+        """The photo's bytes and Content-Type, or None unless it answers 200 with an image."""
+        assert self._session is not None
+        try:
+            async with self._session.get(
+                url, timeout=aiohttp.ClientTimeout(total=5), allow_redirects=False
+            ) as response:
+                data = await response.content.read(MAX_PHOTO_BYTES + 1)
+                content_type = response.headers.get("Content-Type", "")
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        if status != 200 or not content_type.startswith("image/") or len(data) > MAX_PHOTO_BYTES:
+            return None
+        return data, content_type
 
     async def _send_sticker(self, request: web.Request, params: dict[str, Any]) -> web.Response:
         chat_id, sticker = params.get("chat_id"), params.get("sticker")
