@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 
-ROLES = ("focal", "deputy", "head", "admin")
+ROLES = ("focal", "deputy", "head", "admin", "leader")
 DESCRIPTION = (
     "Trợ lý phong trào thi đua “Đẩy mạnh cải cách hành chính” trên Telegram và Zalo. "
     "Without a command: run the bot if a token is configured, else open the terminal demo."

@@ -1,8 +1,8 @@
 """Each person's command menu lists the commands of their role (Telegram; Zalo has no menu).
 
 The default menu (no scope) is what unregistered people and units' reporters see. A role whose
-commands differ from it (an admin's, a unit head's) gets a menu of its own in each of its
-people's private chats (`BotCommandScopeChat`). Every list comes from the router, so a
+commands differ from it (an admin's, a city leader's, a unit head's) gets a menu of its own in
+each of its people's private chats (`BotCommandScopeChat`). Every list comes from the router, so a
 role's menu never offers what the router refuses that role.
 
 Menus are set outside the database transaction, by one background worker per messenger:
@@ -56,12 +56,10 @@ _M = Membership.__table__  # type: ignore[attr-defined]
 
 
 def default_menu(router: Router) -> Menu:
-    """The menu without scope: units' people's commands (admins' ones are refused to them)."""
-    return [
-        (c.name, c.description)
-        for c in router.commands.values()
-        if c.in_menu and (c.roles is None or not c.roles <= {Role.ADMIN.value})
-    ]
+    """The menu without scope: a focal point's commands (most people; deputies have the same,
+    and everything an unregistered person may use is in it). Admins', leaders' and heads'
+    commands differ, so their chats get a menu of their own."""
+    return role_menu(router, Role.FOCAL.value)
 
 
 def role_menu(router: Router, role: str) -> Menu:

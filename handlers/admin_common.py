@@ -2,8 +2,12 @@
 
 Reach. A focal point, deputy or head reaches their own unit only. An admin's reach is the
 `admin_scopes` entry of their unit in the campaign file (Phòng Nội vụ: every kind; Phòng Văn
-hóa và Thông tin: the media units only), and always their own unit. Every command checks it
-on what it is about to read or change, whatever the callback data names.
+hóa và Thông tin: the media units only), and always their own unit. A leader of the city
+(Chủ tịch, Phó Chủ tịch UBND thành phố) reads the whole campaign and acts on nothing: their
+reach covers every unit and oversees none (`Reach.acts` is False), so whatever reviews,
+assesses, urges or invites refuses them even if the router let a crafted command through.
+Every command checks the reach on what it is about to read or change, whatever the callback
+data names.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.campaign.schema import Campaign, Deadline, Unit
 from bot.conversation import Ctx
 from bot.domain.status import (
@@ -21,30 +27,40 @@ from bot.domain.status import (
     report_periods,
 )
 from bot.vntext import fold
+from handlers import texts
 from handlers import texts_oversight as tx
+from storage.models import Role
 from storage.queries import oversight, people
 
 ADMINS = frozenset({"admin"})
-UNIT_PEOPLE = frozenset({"focal", "deputy", "head", "admin"})
+LEADERS = frozenset({Role.LEADER.value})
+VIEWERS = ADMINS | LEADERS  # the campaign-wide views: /tonghop, /quahan, /khenthuong
+UNIT_PEOPLE = frozenset({"focal", "deputy", "head", "admin", "leader"})  # /tinhtrang
 FOCAL_POINTS = frozenset({"focal", "deputy"})  # who is urged and told about reviews
 EVERYONE = frozenset({"focal", "deputy", "head"})  # who gets announcements
 
 
 @dataclass(frozen=True)
 class Reach:
-    """The unit kinds an admin oversees (None: all of them) and their own unit."""
+    """The unit kinds an admin oversees (None: all of them) and their own unit; a leader's
+    reach reads every unit and acts on none."""
 
     kinds: frozenset[str] | None
     own_unit_id: int
     label: str
+    acts: bool = True  # False: read only (a leader)
 
-    def oversees(self, kind: str) -> bool:
-        """Whether the admin acts on units of `kind` (review, urge, announce, invite)."""
+    def sees(self, kind: str) -> bool:
+        """Whether units of `kind` are in reach at all."""
         return self.kinds is None or kind in self.kinds
 
+    def oversees(self, kind: str) -> bool:
+        """Whether the admin acts on units of `kind` (review, urge, announce, invite, assess)."""
+        return self.acts and self.sees(kind)
+
     def covers(self, unit_id: int, kind: str) -> bool:
-        """Whether the admin may read the unit: one they oversee, or their own."""
-        return unit_id == self.own_unit_id or self.oversees(kind)
+        """Whether the unit may be read: one in reach, or the reader's own."""
+        return unit_id == self.own_unit_id or self.sees(kind)
 
 
 def campaign_of(ctx: Ctx) -> Campaign:
@@ -61,13 +77,24 @@ def today_of(ctx: Ctx) -> date:
 
 
 def office_name(ctx: Ctx) -> str:
-    """The name of the sender's office (the admin's unit), for messages to units."""
-    return ctx.who.unit_name if ctx.who is not None else tx.OFFICE_FALLBACK
+    """The name of the sender's office (the admin's unit), for messages to units; for a
+    leader, the coordinating office, which assesses and follows the units on their behalf."""
+    who = ctx.who
+    if who is None:
+        return tx.OFFICE_FALLBACK
+    if who.role in LEADERS:
+        campaign = campaign_of(ctx)
+        coordinator = campaign.unit(campaign.campaign.coordinator_unit)
+        return coordinator.name if coordinator is not None else tx.OFFICE_FALLBACK
+    return who.unit_name
 
 
 def admin_reach(ctx: Ctx) -> Reach | None:
-    """The admin's reach, or None when their unit has no scope in the campaign file."""
+    """The admin's reach (a leader's: every unit, read only), or None when the person has
+    none: not an admin, or an admin whose unit has no scope in the campaign file."""
     who = ctx.who
+    if who is not None and who.role in LEADERS:
+        return Reach(None, who.unit_id, tx.SCOPE_ALL, acts=False)
     if who is None or who.role != "admin":
         return None
     campaign = campaign_of(ctx)
@@ -85,10 +112,21 @@ def admin_reach(ctx: Ctx) -> Reach | None:
 
 
 def require_reach(ctx: Ctx) -> Reach | None:
-    """The admin's reach; tells them and returns None when they have none."""
+    """The admin's (or leader's) reach; tells them and returns None when they have none."""
     reach = admin_reach(ctx)
     if reach is None:
         ctx.reply(tx.NO_SCOPE)
+    return reach
+
+
+def require_acting(ctx: Ctx) -> Reach | None:
+    """The reach of an admin who is about to change data or write to units; a read-only
+    reach (a leader's) is refused as the router refuses a role."""
+    reach = require_reach(ctx)
+    if reach is not None and not reach.acts:
+        role = ctx.who.role if ctx.who is not None else ""
+        ctx.reply(texts.FORBIDDEN.format(role=texts.ROLE_LABELS.get(role, role)))
+        return None
     return reach
 
 
@@ -145,13 +183,35 @@ async def load_scoped(
     latest_values: bool = False,
 ) -> Scoped:
     """The units in reach and their facts, in a fixed number of statements."""
-    campaign = campaign_of(ctx)
-    cid = ctx.services.campaign_id
-    refs = await oversight.units_in_scope(ctx.conn, campaign_id=cid, kinds=reach.kinds)
-    by_id = await oversight.facts_by_unit(
+    return await scoped_units(
         ctx.conn,
-        campaign_id=cid,
+        campaign_of(ctx),
+        campaign_id=ctx.services.campaign_id,
         kinds=reach.kinds,
+        value_periods=value_periods,
+        submission_periods=submission_periods,
+        latest_values=latest_values,
+    )
+
+
+async def scoped_units(
+    conn: AsyncConnection,
+    campaign: Campaign,
+    *,
+    campaign_id: str,
+    kinds: frozenset[str] | None,
+    value_periods: Collection[str] = (),
+    submission_periods: Collection[str] = (),
+    latest_values: bool = False,
+) -> Scoped:
+    """The live units of `kinds` (None: all) and their facts, as `load_scoped` reads them
+    (also for the leaders' digest, which has no chat to answer)."""
+    cid = campaign_id
+    refs = await oversight.units_in_scope(conn, campaign_id=cid, kinds=kinds)
+    by_id = await oversight.facts_by_unit(
+        conn,
+        campaign_id=cid,
+        kinds=kinds,
         value_periods=value_periods,
         submission_periods=submission_periods,
         latest_values=latest_values,

@@ -1,5 +1,6 @@
 """Admins reaching units: `/dondoc` (urge the units missing a deadline or an indicator),
-`/thongbao` (an announcement to everyone or chosen unit kinds) and `/moi` (invite codes).
+`/thongbao` (an announcement to everyone or chosen unit kinds) and `/moi` (invite codes; the
+codes of the city's leaders only from the coordinating office).
 
 Urging and announcing show a preview and send only when confirmed; what is sent is worked out
 again at confirmation, within the admin's reach. Messages go to other people's chats through
@@ -23,6 +24,7 @@ from bot.domain.status import (
 )
 from bot.messages import Choice, Kind
 from bot.vntext import fold
+from handlers import texts_leaders as tl
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
     ADMINS,
@@ -36,10 +38,11 @@ from handlers.admin_common import (
     find_unit,
     load_scoped,
     office_name,
-    require_reach,
+    require_acting,
     today_of,
     tz_of,
 )
+from storage.models import Role
 from storage.queries import audit, oversight, people
 from storage.queries.units import get_unit_by_code
 
@@ -56,6 +59,8 @@ INVITE_COUNT = "invite.count"
 URGE_AHEAD_DAYS = 14  # deadlines offered for urging: past ones and those due within this
 BROADCAST_LIMIT = 1500  # leaves room for the heading within Zalo's 2000 characters
 MAX_CODES = 20
+LEADER = Role.LEADER.value
+ROLE_CHOICES = (*tx.INVITE_ROLE_CHOICES, LEADER)  # leader: offered where `_leader_allowed`
 SEND, CANCEL, EDIT = "gui", "huy", "sua"
 
 
@@ -133,7 +138,7 @@ def _urge_message(ctx: Ctx, unit: Unit, subject: Deadline | Indicator, period: s
 @router.command("dondoc", "don_doc", description=tx.CMD_URGE, roles=ADMINS)
 async def urge(ctx: Ctx) -> None:
     ctx.clear()
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         return
     scoped, deadlines, month = await _urge_scope(ctx, reach)
@@ -204,7 +209,7 @@ async def _preview(
 @router.state(URGE_CONFIRM)
 async def urge_confirm(ctx: Ctx) -> None:
     who = ctx.who
-    reach = require_reach(ctx) if who is not None and who.role == "admin" else None
+    reach = require_acting(ctx) if who is not None and who.role == "admin" else None
     target = ctx.data.get("urge")
     if reach is None or who is None or not isinstance(target, dict):
         ctx.clear()
@@ -264,7 +269,7 @@ async def urge_confirm(ctx: Ctx) -> None:
 @router.command("thongbao", "thong_bao", description=tx.CMD_BROADCAST, roles=ADMINS)
 async def broadcast(ctx: Ctx) -> None:
     ctx.clear()
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         return
     refs = await oversight.units_in_scope(
@@ -302,7 +307,7 @@ def _audience(ctx: Ctx) -> list[str] | None:
 
 @router.state(BROADCAST_AUDIENCE)
 async def broadcast_audience(ctx: Ctx) -> None:
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         ctx.clear()
         return
@@ -347,7 +352,7 @@ def _audience_label(ctx: Ctx, reach: Reach) -> str:
 
 @router.state(BROADCAST_TEXT)
 async def broadcast_text(ctx: Ctx) -> None:
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         ctx.clear()
         return
@@ -378,7 +383,7 @@ async def broadcast_text(ctx: Ctx) -> None:
 @router.state(BROADCAST_CONFIRM)
 async def broadcast_confirm(ctx: Ctx) -> None:
     who = ctx.who
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     message = ctx.data.get("message")
     if reach is None or who is None or not isinstance(message, str):
         ctx.clear()
@@ -428,6 +433,8 @@ async def broadcast_confirm(ctx: Ctx) -> None:
 
 def _role_of(text: str) -> str | None:
     folded = fold(text)
+    if folded in tl.ROLE_WORDS:  # before the others: "lãnh đạo" alone is a unit's head
+        return LEADER
     for role, words in tx.ROLE_WORDS.items():
         if folded in words:
             return role
@@ -440,13 +447,21 @@ def _parse_invite(ctx: Ctx, args: str) -> tuple[str, str | None, int | None]:
     count = None
     if len(words) > 1 and words[-1].isdigit():
         count = int(words.pop())
-    role = None
-    for size in (3, 2, 1):
-        if len(words) > size and (r := _role_of(" ".join(words[-size:]))) is not None:
-            role = r
-            del words[-size:]
-            break
-    return " ".join(words), role, count
+    splits = [
+        (size, role)
+        for size in (5, 4, 3, 2, 1)  # "lãnh đạo UBND thành phố" is five words
+        if len(words) > size and (role := _role_of(" ".join(words[-size:]))) is not None
+    ]
+    # A unit's name may end in a role word ("… thành phố" reads as "phó"): a split counts when
+    # what is left names a unit, or when the whole text names none.
+    campaign = campaign_of(ctx)
+    for size, role in splits:
+        if find_unit(campaign, " ".join(words[:-size])) is not None:
+            return " ".join(words[:-size]), role, count
+    if splits and find_unit(campaign, " ".join(words)) is None:
+        size, role = splits[0]
+        return " ".join(words[:-size]), role, count
+    return " ".join(words), None, count
 
 
 def _admin_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
@@ -457,6 +472,32 @@ def _admin_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
     if reach.kinds is None:
         return True
     return all(s.kinds != "all" and set(s.kinds) <= reach.kinds for s in scopes)
+
+
+def _leader_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
+    """A leader's code (it reads the whole campaign) only from the coordinating office, and
+    only for a city-level office of its own kind (Văn phòng HĐND và UBND thành phố)."""
+    campaign, who = campaign_of(ctx), ctx.who
+    coordinator = campaign.unit(campaign.campaign.coordinator_unit)
+    return (
+        reach.kinds is None
+        and who is not None
+        and coordinator is not None
+        and who.unit_code == coordinator.code
+        and unit.kind == coordinator.kind
+    )
+
+
+def _refused_role(ctx: Ctx, reach: Reach, unit: Unit, role: str) -> str | None:
+    """Why the admin may not issue codes of `role` for the unit (None: they may)."""
+    if role == "admin" and not _admin_allowed(ctx, reach, unit):
+        return tx.INVITE_ADMIN_NOT_ALLOWED.format(unit=unit.name)
+    if role == LEADER and not _leader_allowed(ctx, reach, unit):
+        campaign = campaign_of(ctx)
+        coordinator = campaign.unit(campaign.campaign.coordinator_unit)
+        office = coordinator.name if coordinator is not None else tx.OFFICE_FALLBACK
+        return tl.INVITE_NOT_ALLOWED.format(unit=unit.name, office=office)
+    return None
 
 
 async def _invite_unit(ctx: Ctx, reach: Reach, text: str) -> tuple[Unit, int] | None:
@@ -472,14 +513,19 @@ async def _invite_unit(ctx: Ctx, reach: Reach, text: str) -> tuple[Unit, int] | 
 
 
 def _role_choices(ctx: Ctx, reach: Reach, unit: Unit) -> list[Choice]:
-    roles = [r for r in tx.INVITE_ROLE_CHOICES if r != "admin" or _admin_allowed(ctx, reach, unit)]
+    roles = [r for r in ROLE_CHOICES if _refused_role(ctx, reach, unit, r) is None]
     return [Choice(tx.role_label(r), r) for r in roles]
+
+
+def _in_sentence(label: str) -> str:
+    """A role label mid-sentence: lower case first letter ("UBND" keeps its capitals)."""
+    return label[:1].lower() + label[1:]
 
 
 @router.command("moi", "cap_ma", description=tx.CMD_INVITE, roles=ADMINS)
 async def invite(ctx: Ctx) -> None:
     ctx.clear()
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         return
     if not ctx.args:
@@ -498,9 +544,10 @@ async def _invite_next(
         ctx.goto(INVITE_UNIT)
         return
     unit, unit_id = found
-    if role is not None and role == "admin" and not _admin_allowed(ctx, reach, unit):
+    refused = _refused_role(ctx, reach, unit, role) if role is not None else None
+    if refused is not None:
         ctx.clear()
-        ctx.reply(tx.INVITE_ADMIN_NOT_ALLOWED.format(unit=unit.name))
+        ctx.reply(refused)
         return
     if role is None:
         ctx.goto(INVITE_ROLE, invite={"unit": unit.code})
@@ -522,7 +569,7 @@ async def _invite_next(
 
 @router.state(INVITE_UNIT)
 async def invite_unit(ctx: Ctx) -> None:
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     if reach is None:
         ctx.clear()
         return
@@ -532,12 +579,12 @@ async def invite_unit(ctx: Ctx) -> None:
 
 @router.state(INVITE_ROLE)
 async def invite_role(ctx: Ctx) -> None:
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     data = ctx.data.get("invite")
     if reach is None or not isinstance(data, dict):
         ctx.clear()
         return
-    role = ctx.text if ctx.text in tx.INVITE_ROLE_CHOICES else _role_of(ctx.text)
+    role = ctx.text if ctx.text in ROLE_CHOICES else _role_of(ctx.text)
     if role is None:
         unit = campaign_of(ctx).unit(str(data.get("unit")))
         choices = _role_choices(ctx, reach, unit) if unit else []
@@ -548,7 +595,7 @@ async def invite_role(ctx: Ctx) -> None:
 
 @router.state(INVITE_COUNT)
 async def invite_count(ctx: Ctx) -> None:
-    reach = require_reach(ctx)
+    reach = require_acting(ctx)
     data = ctx.data.get("invite")
     if reach is None or not isinstance(data, dict):
         ctx.clear()
@@ -579,7 +626,7 @@ async def _issue(ctx: Ctx, unit: Unit, unit_id: int, role: str, count: int) -> N
     bot = ctx.services.bot_username
     ctx.reply(
         tx.INVITE_CODES.format(
-            role=tx.role_label(role).lower(),
+            role=_in_sentence(tx.role_label(role)),
             unit=unit.name,
             expires=tx.fmt_date(expires),
             codes="\n".join(codes),

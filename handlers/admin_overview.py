@@ -36,9 +36,11 @@ from bot.domain.status import (
 from bot.export import collect, write_workbook
 from bot.messages import Attachment, Choice
 from handlers import texts_assessment as ta
+from handlers import texts_leaders as tl
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
     ADMINS,
+    VIEWERS,
     campaign_of,
     deadline_report_periods,
     deadlines_of,
@@ -61,7 +63,7 @@ def _files(ctx: Ctx, folder: str) -> Path:
     return ctx.services.settings.data_dir / folder
 
 
-@router.command("tonghop", "tong_hop", description=tx.CMD_OVERVIEW, roles=ADMINS)
+@router.command("tonghop", "tong_hop", description=tx.CMD_OVERVIEW, roles=VIEWERS)
 async def overview_cmd(ctx: Ctx) -> None:
     ctx.clear()
     reach = require_reach(ctx)
@@ -103,6 +105,7 @@ async def overview_cmd(ctx: Ctx) -> None:
         returned=fixes.returned,
         corrected=fixes.corrected,
         mean_hours=fixes.mean_hours,
+        acts=reach.acts,
     )
     folder = _files(ctx, "charts")
     path = folder / f"tonghop-{uuid.uuid4().hex}.png"
@@ -133,7 +136,7 @@ def _next(month: Month) -> Month:
     return Month(month.year + 1, 1) if month.month == 12 else Month(month.year, month.month + 1)
 
 
-@router.command("quahan", "qua_han", description=tx.CMD_OVERDUE, roles=ADMINS)
+@router.command("quahan", "qua_han", description=tx.CMD_OVERDUE, roles=VIEWERS)
 async def overdue_cmd(ctx: Ctx) -> None:
     ctx.clear()
     reach = require_reach(ctx)
@@ -145,10 +148,14 @@ async def overdue_cmd(ctx: Ctx) -> None:
     items = overdue_by_deadline(
         scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=tz_of(ctx)
     )
-    ctx.reply(tx.overdue_text(items, campaign=campaign_of(ctx), today=today, scope=reach.label))
+    ctx.reply(
+        tx.overdue_text(
+            items, campaign=campaign_of(ctx), today=today, scope=reach.label, acts=reach.acts
+        )
+    )
 
 
-@router.command("khenthuong", "khen_thuong", description=tx.CMD_AWARDS, roles=ADMINS)
+@router.command("khenthuong", "khen_thuong", description=tx.CMD_AWARDS, roles=VIEWERS)
 async def awards_cmd(ctx: Ctx) -> None:
     ctx.clear()
     reach = require_reach(ctx)
@@ -236,7 +243,7 @@ async def awards_cmd(ctx: Ctx) -> None:
     ]
     if len(results) > len(shown):
         lines.append(tx.MORE_UNITS.format(n=len(results) - len(shown)))
-    lines += ["", tx.AWARDS_NOTE]
+    lines += ["", tx.AWARDS_NOTE if reach.acts else tl.AWARDS_NOTE]  # a leader: no /danhgia
     ctx.reply(
         "\n".join(lines),
         [Choice(r.unit.name, f"/khenthuong {r.unit.code}") for r in shown],

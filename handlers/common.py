@@ -41,8 +41,7 @@ async def help_(ctx: Ctx) -> None:
     ctx.reply(
         texts.HELP_REGISTERED.format(
             name=who.full_name or "(chưa có tên)",
-            role=texts.ROLE_LABELS.get(who.role, who.role),
-            unit=who.unit_name,
+            role=texts.role_at(who.role, who.unit_name),
             channel=texts.CHANNEL_LABELS.get(ctx.msg.channel, ctx.msg.channel),
             commands=commands_text(ctx),
         )

@@ -15,7 +15,9 @@ from bot.conversation import Ctx, Router
 from bot.menus import refresh_menu
 from bot.messages import Kind
 from handlers import texts
+from handlers import texts_leaders as tl
 from handlers.common import commands_text
+from storage.models import Role
 from storage.queries import audit, invites
 from storage.queries.invites import InviteInfo, Redeem, Throttle
 from storage.queries.people import add_identity, create_person, find_identity
@@ -27,14 +29,18 @@ FAILURE_WINDOW = timedelta(hours=1)
 SLOW_DOWN_SECONDS = 30
 LINK_CODE_TTL = timedelta(minutes=30)
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LEADER = Role.LEADER.value  # greeted with what a leader does: read, get the weekly digest
+DIGEST_HOUR = 8
 
 
 def _fmt_time(when: datetime) -> str:
     return when.astimezone(LOCAL_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
 
-def _role(role: str) -> str:
-    return texts.ROLE_LABELS.get(role, role)
+def _digest_hour(ctx: Ctx) -> int:
+    """When the weekly digest goes out (the campaign's reminder hour)."""
+    campaign = ctx.services.campaign
+    return campaign.reminder_defaults.hour if campaign is not None else DIGEST_HOUR
 
 
 @router.command("start", "batdau", description=texts.CMD_START, registered_only=False)
@@ -46,7 +52,7 @@ async def start(ctx: Ctx) -> None:
             if ctx.args and invites.looks_like_code(ctx.args)
             else texts.ALREADY_REGISTERED
         )
-        ctx.reply(template.format(role=_role(ctx.who.role), unit=ctx.who.unit_name))
+        ctx.reply(template.format(role=texts.role_at(ctx.who.role, ctx.who.unit_name)))
         refresh_menu(ctx)  # /start is what people try when the bot looks wrong: repair the menu
         return
     if not ctx.args:
@@ -136,11 +142,20 @@ async def _register(ctx: Ctx, info: InviteInfo) -> None:
         now=ctx.now(),
     )
     await _finish(ctx, info, person_id, action="register")
+    if info.role == LEADER:
+        ctx.reply(
+            tl.welcome(
+                name=msg.display_name,
+                unit=info.unit_name,
+                hour=_digest_hour(ctx),
+                commands=commands_text(ctx),
+            )
+        )
+        return
     ctx.reply(
         texts.WELCOME.format(
             name=f" {msg.display_name}" if msg.display_name else "",
-            role=_role(info.role),
-            unit=info.unit_name,
+            role=texts.role_at(info.role, info.unit_name),
             commands=commands_text(ctx),
         )
     )
@@ -162,8 +177,7 @@ async def _link_account(ctx: Ctx, info: InviteInfo, person_id: int) -> None:
         texts.LINKED.format(
             channel=texts.CHANNEL_LABELS.get(msg.channel, msg.channel),
             name=who.full_name if who else msg.display_name,
-            role=_role(info.role),
-            unit=info.unit_name,
+            role=texts.role_at(info.role, info.unit_name),
         )
     )
 

@@ -1,8 +1,10 @@
 """`/tinhtrang`: a unit's own status on one screen, and what it still lacks for the awards.
 
 A focal point, deputy or head sees their own unit (naming another unit is refused); an admin
-may name any unit in reach (`/tinhtrang P_KA_LONG`). Criteria an officer decides (g0) show
-the officer's verdict and its date once given (`/danhgia`), not the officer's note.
+may name any unit in reach (`/tinhtrang P_KA_LONG`), and a leader of the city any unit at all
+(they have no unit of their own to show, so a bare `/tinhtrang` asks them which). Criteria an
+officer decides (g0) show the officer's verdict and its date once given (`/danhgia`), not the
+officer's note.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 from bot.conversation import Ctx, Router
 from bot.domain.awards import applies, evaluate, machine_awards
 from bot.domain.status import unit_status
+from handlers import texts_leaders as tl
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
+    LEADERS,
     UNIT_PEOPLE,
     admin_reach,
     campaign_of,
@@ -33,6 +37,10 @@ async def status(ctx: Ctx) -> None:
         return
     campaign = campaign_of(ctx)
     unit_id, unit = who.unit_id, campaign.unit(who.unit_code)
+    if not ctx.args and who.role in LEADERS:
+        # A leader registers through an office but speaks for none: ask which unit to show.
+        ctx.reply(tl.STATUS_PICK_UNIT)
+        return
     if ctx.args:
         named = find_unit(campaign, ctx.args)
         if named is None:

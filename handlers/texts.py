@@ -10,12 +10,21 @@ ROLE_LABELS = {
     "deputy": "Đầu mối dự phòng",
     "head": "Thủ trưởng đơn vị",
     "admin": "Cán bộ quản trị chiến dịch",
+    "leader": "Lãnh đạo UBND thành phố",
 }
 
 ATTACHMENT_NOT_ON_CHANNEL = (
     "(Ứng dụng này chưa nhận được tệp đính kèm từ bot. Anh/Chị vui lòng xem tệp qua Telegram, "
     "hoặc liên hệ Phòng Nội vụ để nhận bản in.)"
 )
+
+
+def role_at(role: str, unit: str) -> str:
+    """“Đầu mối của Xã Hải Sơn”; a leader is registered through a city office but speaks for
+    the whole city, so the office is not named."""
+    label = ROLE_LABELS.get(role, role)
+    return label if role == "leader" else f"{label} của {unit}"
+
 
 CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "terminal": "màn hình dòng lệnh"}
 
@@ -54,16 +63,16 @@ CODE_LOCKED = (
     "Vui lòng kiểm tra lại mã với Phòng Nội vụ."
 )
 ALREADY_REGISTERED = (
-    "Anh/Chị đã đăng ký với vai trò {role} của {unit}, không cần đăng ký lại. "
+    "Anh/Chị đã đăng ký với vai trò {role}, không cần đăng ký lại. "
     "Gõ /trogiup để xem các việc có thể làm."
 )
 ALREADY_REGISTERED_OTHER_CODE = (
-    "Tài khoản này đã đăng ký với vai trò {role} của {unit}. Mã vừa nhập chưa được sử dụng. "
+    "Tài khoản này đã đăng ký với vai trò {role}. Mã vừa nhập chưa được sử dụng. "
     "Nếu cần chuyển đơn vị hoặc vai trò, vui lòng liên hệ Phòng Nội vụ."
 )
 WELCOME = (
     "Đăng ký thành công. Kính chào Anh/Chị{name}!\n"
-    "Anh/Chị tham gia chiến dịch với vai trò {role} của {unit}.\n\n"
+    "Anh/Chị tham gia chiến dịch với vai trò {role}.\n\n"
     "Anh/Chị có thể:\n{commands}"
 )
 
@@ -74,7 +83,7 @@ LINK_CODE = (
     "Mã chỉ dùng được một lần và hết hạn sau {minutes} phút."
 )
 LINKED = (
-    "Đã liên kết tài khoản {channel} với hồ sơ của Anh/Chị {name} ({role} của {unit}). "
+    "Đã liên kết tài khoản {channel} với hồ sơ của Anh/Chị {name} ({role}). "
     "Từ nay Anh/Chị có thể làm việc với bot trên cả hai ứng dụng; nhắc việc sẽ gửi đến ứng "
     "dụng Anh/Chị dùng gần nhất."
 )
@@ -82,7 +91,7 @@ LINKED = (
 # -- help, menu, cancel ---------------------------------------------------------------------
 
 HELP_REGISTERED = (
-    "Anh/Chị là {name}, {role} của {unit} (đang dùng {channel}).\n\n"
+    "Anh/Chị là {name}, {role} (đang dùng {channel}).\n\n"
     "Các việc Anh/Chị có thể làm:\n{commands}\n\n"
     "Khi đang trả lời, gõ “hủy” để dừng; bấm nút hoặc gõ số thứ tự để chọn."
 )

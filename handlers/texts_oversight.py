@@ -40,14 +40,14 @@ MAX_LISTED = 3  # items shown under one heading before "và N mục khác"
 # -- command descriptions (menu) -------------------------------------------------------------
 
 CMD_STATUS = "Tình hình thực hiện của đơn vị"
-CMD_OVERVIEW = "Tổng hợp chung (quản trị)"
-CMD_OVERDUE = "Danh sách đơn vị quá hạn (quản trị)"
+CMD_OVERVIEW = "Tổng hợp chung"
+CMD_OVERDUE = "Danh sách đơn vị quá hạn"
 CMD_URGE = "Đôn đốc đơn vị chưa thực hiện (quản trị)"
 CMD_REVIEW = "Duyệt báo cáo, văn bản (quản trị)"
 CMD_EXPORT = "Xuất dữ liệu ra Excel (quản trị)"
 CMD_BROADCAST = "Gửi thông báo chung (quản trị)"
 CMD_INVITE = "Cấp mã đăng ký (quản trị)"
-CMD_AWARDS = "Xét điều kiện khen thưởng (quản trị)"
+CMD_AWARDS = "Xét điều kiện khen thưởng"
 
 # -- access ----------------------------------------------------------------------------------
 
@@ -404,10 +404,12 @@ OVERVIEW_DEADLINES = (
 )
 OVERVIEW_NO_DEADLINES = "Chưa có thời hạn nào đã qua."
 OVERVIEW_REVIEW = "Chờ duyệt: {pending} báo cáo, văn bản (/duyet)."
+OVERVIEW_REVIEW_READER = "Chờ Phòng Nội vụ duyệt: {pending} báo cáo, văn bản."
 OVERVIEW_CORRECTIONS = "Mục trả lại để sửa: {returned}, đã sửa {corrected}{mean}."
 OVERVIEW_MEAN = ", thời gian sửa trung bình {hours} giờ"
 OVERVIEW_BY_KIND = "Theo loại đơn vị (đủ số liệu · chỉ tiêu đã báo cáo · thời hạn đúng hạn):"
 OVERVIEW_FOOT = "Xem đơn vị quá hạn: /quahan. Đôn đốc: /dondoc. Xuất Excel: /xuat."
+OVERVIEW_FOOT_READER = "Xem đơn vị quá hạn: /quahan. Điều kiện khen thưởng: /khenthuong."
 OVERVIEW_OTHER_MONTH = "Xem {month}"
 OVERVIEW_BAD_MONTH = (
     "Không đọc được tháng “{text}”. Vui lòng gõ theo dạng tháng/năm, ví dụ: /tonghop 3/2024."
@@ -433,7 +435,9 @@ def overview_text(
     returned: int,
     corrected: int,
     mean_hours: float | None,
+    acts: bool = True,
 ) -> str:
+    """The overview; for a reader who does not act (a leader), without the commands that do."""
     t = ov.total
     out = [
         OVERVIEW_HEAD.format(
@@ -453,7 +457,7 @@ def overview_text(
         )
         if t.due
         else OVERVIEW_NO_DEADLINES,
-        OVERVIEW_REVIEW.format(pending=pending),
+        (OVERVIEW_REVIEW if acts else OVERVIEW_REVIEW_READER).format(pending=pending),
     ]
     if returned:
         mean = (
@@ -462,7 +466,8 @@ def overview_text(
             else ""
         )
         out.append(OVERVIEW_CORRECTIONS.format(returned=returned, corrected=corrected, mean=mean))
-    out += ["", OVERVIEW_BY_KIND, *(kind_line(s) for s in ov.kinds), "", OVERVIEW_FOOT]
+    foot = OVERVIEW_FOOT if acts else OVERVIEW_FOOT_READER
+    out += ["", OVERVIEW_BY_KIND, *(kind_line(s) for s in ov.kinds), "", foot]
     return "\n".join(out)
 
 
@@ -476,8 +481,11 @@ OVERDUE_ALL_DONE = "{title} (hạn {due}): tất cả đã thực hiện{late}"
 OVERDUE_FOOT = "Gõ /dondoc để nhắc các đơn vị chưa thực hiện."
 
 
-def overdue_text(items: Sequence[Overdue], *, campaign: Campaign, today: date, scope: str) -> str:
-    """Per deadline past due: the units still owing it, grouped by kind."""
+def overdue_text(
+    items: Sequence[Overdue], *, campaign: Campaign, today: date, scope: str, acts: bool = True
+) -> str:
+    """Per deadline past due: the units still owing it, grouped by kind (and, for one who
+    acts, how to urge them)."""
     if not any(o.units for o in items):
         return OVERDUE_NONE.format(scope=scope, today=fmt_date(today))
     out = [OVERDUE_HEAD.format(today=fmt_date(today), scope=scope)]
@@ -500,7 +508,8 @@ def overdue_text(items: Sequence[Overdue], *, campaign: Campaign, today: date, s
         for kind in campaign.unit_kinds:
             if names := by_kind.get(kind.code):
                 out.append(f"• {kind.label} ({len(names)}): " + ", ".join(names))
-    out += ["", OVERDUE_FOOT]
+    if acts:
+        out += ["", OVERDUE_FOOT]
     return "\n".join(out)
 
 

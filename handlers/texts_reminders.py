@@ -18,6 +18,7 @@ ROLE_LABELS = {
     "deputy": "Đầu mối dự phòng",
     "head": "Thủ trưởng",
     "admin": "Cán bộ quản trị chiến dịch",
+    "leader": "Lãnh đạo UBND thành phố",
 }
 
 
@@ -189,7 +190,8 @@ CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "terminal": "màn hìn
 def blocked_notice(*, name: str, person: str, role: str, unit: str, channel: str) -> str:
     """A person blocked the bot: admins should reach them another way."""
     who = f"Anh/Chị {person}" if person else "một người dùng"
-    label = ROLE_LABELS.get(role, role).lower()
+    label = ROLE_LABELS.get(role, role)
+    label = label[:1].lower() + label[1:]  # mid-sentence; "UBND" keeps its capitals
     return (f"Kính gửi Anh/Chị {name},\n\n" if name else "Kính gửi Anh/Chị,\n\n") + (
         f"Bot không gửi được nhắc việc đến {who} ({label} của {unit}) qua "
         f"{CHANNEL_LABELS.get(channel, channel)}: tài khoản này đã chặn bot hoặc không còn liên "

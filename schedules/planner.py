@@ -25,7 +25,9 @@ Slots of one deadline (its due date ``D``, its policy ``P``):
 Every slot is sent at ``P.hour`` local time (the campaign's zone). Ordinary reminders go to the
 unit's focal points (to its deputies when it has no focal point). Admins of the coordinating
 offices (``admin_scopes``) get a weekly digest on the first working day of each week, from the
-first due date until a few weeks after the last.
+first due date until a few weeks after the last. The city's leaders (role ``leader``) get their
+own digest in the same slots (deadline code ``_LEADERS``, one row per leader and week): an
+overview of the whole city, sent every week, not only when someone is late.
 
 Which rows are created now: slots up to ``now + horizon``, and not before the later of the
 recipient's registration, the admin's last change of the deadline, and ``now - catch_up``. A
@@ -48,6 +50,7 @@ from bot.campaign.schema import ReminderPolicy
 from bot.campaign.schema import Unit as UnitDef
 from schedules.calendar import WorkCalendar, local_at, zone
 from storage.db import Database
+from storage.models import Role
 from storage.queries import deadlines as dq
 from storage.queries import reminders as rq
 from storage.queries.deadlines import EffectiveDeadline
@@ -56,8 +59,10 @@ from storage.queries.reminders import MemberRow
 log = logging.getLogger(__name__)
 
 DIGEST_CODE = "_DIGEST"
+LEADER_DIGEST_CODE = "_LEADERS"
 NOTICE_CODE = "_NOTICE"
-RECIPIENT_ROLES = ("focal", "deputy", "head", "admin")
+LEADER = Role.LEADER.value
+RECIPIENT_ROLES = ("focal", "deputy", "head", "admin", LEADER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,7 @@ class Slot:
     key: str
     name: str
     kind: str  # remind | escalate | digest
-    audience: str  # focal | deputy | head | admin
+    audience: str  # focal | deputy | head | admin (a digest's slot serves leaders too)
     day: date
     send_at: datetime
 
@@ -254,6 +259,10 @@ class ReminderPlan:
             for code in admin_scope_kinds(self.campaign)
             if code in self.unit_ids
         }
+        # Leaders follow the whole city, whichever office they registered through (it must
+        # still be in the campaign file).
+        live_units = set(self.unit_ids.values())
+        self._leaders = [m for m in self.members if m.role == LEADER and m.unit_id in live_units]
 
     def recipients(self, unit_id: int, audience: str) -> list[MemberRow]:
         """Who receives a slot of this audience for the unit."""
@@ -306,9 +315,18 @@ class ReminderPlan:
                         yield PlannedRow(
                             DIGEST_CODE, unit_id, m.person_id, s.key, s.kind, s.send_at
                         )
+            for m in self._leaders:
+                if s.send_at >= m.since:
+                    yield PlannedRow(
+                        LEADER_DIGEST_CODE, m.unit_id, m.person_id, s.key, s.kind, s.send_at
+                    )
 
     def wanted(self, deadline_code: str, unit_id: int, person_id: int, key: str) -> Slot | None:
         """The slot an existing row stands for, if it is still wanted (else None)."""
+        if deadline_code == LEADER_DIGEST_CODE:
+            s = self._digest_index.get(key)
+            leader = any(m.person_id == person_id and m.unit_id == unit_id for m in self._leaders)
+            return s if s is not None and leader else None
         if deadline_code == DIGEST_CODE:
             s = self._digest_index.get(key)
             if s is None or unit_id not in self._admin_units:

@@ -7,7 +7,9 @@ One run of :meth:`ReminderSender.run_once`:
    deadline's policy says otherwise), from the policy's hour until ``send_until_hour`` local time.
 2. For each row, right before sending: the deadline still has the due date the row was planned
    for, the unit has not fulfilled it (checked now, not when planned), the recipient still holds
-   a role in the unit and has an active chat (the most recently used one on a channel we serve).
+   a role in the unit and has an active chat (the most recently used one on a channel we serve);
+   a leaders' digest goes only to someone who is still a leader, and says how the city stands
+   now.
 3. Renders the Vietnamese text, waits for the channel's global and per-chat budget, sends.
    429: the whole channel waits ``retry_after`` and the row is tried again. 5xx and timeouts: a
    few tries with backoff, then the row goes back to ``planned`` for the next run; after several
@@ -32,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -43,8 +45,9 @@ from bot.campaign.schema import ReminderPolicy
 from bot.campaign.schema import Unit as UnitDef
 from bot.channels.base import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
 from bot.messages import Reply
+from handlers import texts_leaders as tl
 from handlers import texts_reminders as t
-from schedules.admin import render_digest
+from schedules.admin import LeaderDigest, leader_digest, render_digest
 from schedules.calendar import (
     WorkCalendar,
     first_window_at_or_after,
@@ -54,6 +57,8 @@ from schedules.calendar import (
 )
 from schedules.planner import (
     DIGEST_CODE,
+    LEADER,
+    LEADER_DIGEST_CODE,
     NOTICE_CODE,
     admin_scope_kinds,
     slot_due,
@@ -148,6 +153,8 @@ class _Run:
     down: set[str] = field(default_factory=set)
     released: set[int] = field(default_factory=set)
     admins: list[rq.MemberRow] | None = None
+    # The leaders' digest figures, worked out once a run (by local day) for all the leaders.
+    leader_figures: dict[date, LeaderDigest] = field(default_factory=dict)
 
     def policy(self, code: str) -> ReminderPolicy:
         eff = self.deadlines.get(code)
@@ -274,7 +281,7 @@ class ReminderSender:
         now = self.clock()
         codes = [c for c, e in run.deadlines.items() if self._window_open(run, e.policy, now)]
         if self._window_open(run, run.campaign.reminder_defaults, now):
-            codes += [DIGEST_CODE, NOTICE_CODE]
+            codes += [DIGEST_CODE, LEADER_DIGEST_CODE, NOTICE_CODE]
         return codes
 
     # -- one row --------------------------------------------------------------------------------
@@ -401,6 +408,16 @@ class ReminderSender:
             if who.chat is None:
                 return _Stop(Outcome.FAILED, "no active chat")
             chat, name, role = who.chat, who.name, who.role or "focal"
+            if row.deadline_code == LEADER_DIGEST_CODE:
+                if role != LEADER:  # no longer a leader, though still in the unit
+                    return _Stop(Outcome.CANCELLED, "recipient is no longer a leader")
+                figures = run.leader_figures.get(today)
+                if figures is None:
+                    figures = await leader_digest(conn, campaign=run.campaign, today=today)
+                    run.leader_figures[today] = figures
+                return _Message(
+                    chat, tl.digest(figures, name=name, late_planned=planned_local), late
+                )
             if row.kind == "digest":
                 digest = await render_digest(
                     conn,

@@ -18,12 +18,13 @@ from storage.types import UTCDateTime, utcnow
 
 
 class Role(StrEnum):
-    """What a person may do for their unit."""
+    """What a person may do for their unit (stored as text: a new role needs no migration)."""
 
     FOCAL = "focal"  # đầu mối
     DEPUTY = "deputy"  # đầu mối dự phòng
     HEAD = "head"  # thủ trưởng
     ADMIN = "admin"  # cán bộ Phòng Nội vụ (or another coordinating office)
+    LEADER = "leader"  # Chủ tịch, Phó Chủ tịch UBND thành phố: reads everything, changes nothing
 
 
 def _ts(**kw: Any) -> Any:

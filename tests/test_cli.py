@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from bot.campaign import bundled_campaign_path
-from storage.queries.invites import looks_like_code
+from storage.db import Database
+from storage.queries.invites import InviteInfo, Redeem, check_code, looks_like_code
+from storage.types import utcnow
 
 
 def run(args: list[str], db: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -65,6 +68,32 @@ def test_units_then_invite_codes_one_a_line(db: Path) -> None:
     assert len(codes) == 3
     assert all(looks_like_code(c) for c in codes)
     assert len(set(codes)) == 3
+
+
+def test_invite_codes_for_a_leader_of_the_city(db: Path) -> None:
+    assert "leader" in run(["invite", "--help"], db).stdout
+    invite = run(["invite", "VP_HDND_UBND", "--role", "leader"], db)
+    assert invite.returncode == 0, invite.stderr
+    [code] = invite.stdout.split()
+    assert looks_like_code(code)
+
+    async def redeemable() -> tuple[Redeem, InviteInfo | None]:
+        database = Database(f"sqlite:///{db}")
+        try:
+            async with database.read() as conn:
+                return await check_code(conn, code=code, now=utcnow())
+        finally:
+            await database.dispose()
+
+    outcome, info = asyncio.run(redeemable())
+    assert outcome is Redeem.OK
+    assert info is not None
+    assert (info.role, info.unit_name) == ("leader", "Văn phòng HĐND và UBND thành phố")
+    # The terminal demo greets a leader with what a leader does.
+    demo = run(["demo", "--unit", "VP_HDND_UBND", "--role", "leader"], db, stdin="/quahan\n")
+    assert demo.returncode == 0, demo.stderr
+    assert "vai trò Lãnh đạo UBND thành phố" in demo.stdout
+    assert "ĐƠN VỊ QUÁ HẠN" in demo.stdout
 
 
 def test_invite_for_an_unknown_unit_or_a_bad_count_says_why(db: Path) -> None:

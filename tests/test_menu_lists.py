@@ -61,6 +61,25 @@ def test_admins_menu_has_the_admin_commands_and_units_people_see_the_default() -
     assert {c.name for c in ROUTER.menu(None)} <= names
 
 
+def test_a_leaders_menu_reads_the_campaign_and_is_a_menu_of_its_own() -> None:
+    leader = [name for name, _ in role_menu(ROUTER, Role.LEADER)]
+    assert leader == [
+        "start",
+        "lienket",
+        "tinhtrang",
+        "tonghop",
+        "quahan",
+        "khenthuong",
+        "trogiup",
+        "huy",
+    ]
+    # Not the default menu, so each leader's chat gets its own (see `ChatMenus.by_role`); and
+    # the default menu does not pick up the commands admins share with leaders.
+    assert Role.LEADER in known_roles(ROUTER)
+    assert role_menu(ROUTER, Role.LEADER) != default_menu(ROUTER)
+    assert not {name for name, _ in default_menu(ROUTER)} & {"tonghop", "quahan", "khenthuong"}
+
+
 def test_every_role_a_command_names_is_known() -> None:
     named = {r for c in ROUTER.commands.values() for r in (c.roles or ())}
     assert named <= set(known_roles(ROUTER))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.campaign.schema import Campaign as CampaignDef
 from bot.campaign.schema import ReminderPolicy
@@ -17,6 +17,8 @@ from schedules.calendar import WorkCalendar, zone
 from schedules.jobs import campaign_from_db
 from schedules.planner import (
     DIGEST_CODE,
+    LEADER_DIGEST_CODE,
+    RECIPIENT_ROLES,
     PlanSettings,
     ReminderPlan,
     deadline_slots,
@@ -487,6 +489,88 @@ async def test_admins_get_a_weekly_digest_within_their_scope(db: Database) -> No
     assert "Phường Ka Long" not in media
     before = await admin.digest_text(db, campaign=camp, clock=Clock(local("29/03/2024", 9)))
     assert "tất cả các đơn vị đã hoàn thành" in before
+
+
+async def test_leaders_get_the_city_digest_on_the_first_working_day_of_every_week(
+    db: Database,
+) -> None:
+    camp = await campaign_def(db)
+    start = local("01/03/2024", 0)
+    chair = await register(db, "VP_HDND_UBND", "leader", chat=1, at=start)
+    vice = await register(db, "VP_HDND_UBND", "leader", chat=2, at=local("10/04/2024", 9))
+    pnv = await register(db, "PNV", "admin", chat=3, at=start)
+    focal = await register(db, "P_KA_LONG", "focal", chat=4, at=start)
+    async with db.read() as conn:
+        members = await rq.active_members(conn, campaign_id=CAMPAIGN_ID, roles=RECIPIENT_ROLES)
+        units = await dq.unit_ids(conn, campaign_id=CAMPAIGN_ID)
+        deadlines = await dq.effective_deadlines(conn, campaign=camp)
+    # Phòng Nội vụ declared Monday 15/04/2024 a day off.
+    calendar = WorkCalendar({d("15/04/2024"): False})
+    rows = sorted(
+        ReminderPlan(camp, deadlines, units, members, calendar).rows(), key=lambda r: r.send_at
+    )
+
+    def digests(person: int, code: str = LEADER_DIGEST_CODE) -> list[datetime]:
+        return [r.send_at for r in rows if r.person_id == person and r.deadline_code == code]
+
+    moments = [t.astimezone(HCM) for t in digests(chair)]
+    assert {(t.hour, t.minute) for t in moments} == {(8, 0)}
+    days = [t.date() for t in moments]
+    # From the first due date (31/03/2024): the Monday, or the first working day after a
+    # holiday Monday (15/04 declared off; 29/04–01/05 the Reunification and Labour days;
+    # 02–03/09 National Day).
+    assert days[:7] == [
+        d(x)
+        for x in (
+            "01/04/2024",
+            "08/04/2024",
+            "16/04/2024",
+            "22/04/2024",
+            "02/05/2024",
+            "06/05/2024",
+            "13/05/2024",
+        )
+    ]
+    assert d("04/09/2024") in days
+    assert not {d("02/09/2024"), d("03/09/2024")} & set(days)
+    # One a week until eight weeks after the last due date (31/12/2024), none in the week of
+    # Tết 2025, when no day is worked.
+    assert len({x.isocalendar()[:2] for x in days}) == len(days)
+    assert days[-1] == d("24/02/2025")
+    assert not [x for x in days if d("27/01/2025") <= x <= d("02/02/2025")]
+    assert len(days) == 47
+    # The admins' digest has the same slots; the late-registered leader starts the week after.
+    assert digests(pnv, DIGEST_CODE) == digests(chair)
+    assert digests(vice)[0] == local("16/04/2024")
+    assert digests(focal) == []
+    vp = units["VP_HDND_UBND"]
+    leader_rows = [r for r in rows if r.deadline_code == LEADER_DIGEST_CODE]
+    assert {(r.unit_id, r.kind) for r in leader_rows} == {(vp, "digest")}
+
+
+async def test_the_planner_drops_the_digest_of_a_leader_who_left(any_db: Database) -> None:
+    db = any_db  # the role is plain text in both databases: no migration was needed for it
+    camp = await campaign_def(db)
+    clock = Clock(local("30/03/2024", 9))
+    chair = await register(db, "VP_HDND_UBND", "leader", chat=1, at=local("01/03/2024", 0))
+    await plan(db, campaign=camp, clock=clock)
+    [row] = await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE)
+    assert (row["person_id"], row["slot"], row["kind"], row["send_at"], row["state"]) == (
+        chair,
+        "digest-2024W14",
+        "digest",
+        local("01/04/2024"),
+        "planned",
+    )
+    assert (await plan(db, campaign=camp, clock=clock)).inserted == 0  # idempotent
+    async with db.transaction() as conn:
+        await conn.execute(update(_M).where(_M.c.person_id == chair).values(active=False))
+    assert (await plan(db, campaign=camp, clock=clock)).cancelled == 1
+    async with db.transaction() as conn:
+        await conn.execute(update(_M).where(_M.c.person_id == chair).values(active=True))
+    assert (await plan(db, campaign=camp, clock=clock)).revived == 1
+    [row] = await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE)
+    assert row["state"] == "planned"
 
 
 async def test_an_admin_adds_a_deadline_with_checks(db: Database) -> None:

@@ -15,23 +15,26 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.channels.base import Channel, DeliveryError
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
+from bot.domain.values import format_percent
 from bot.messages import Incoming, Reply
+from bot.vntext import fold
 from schedules import admin
 from schedules.calendar import WorkCalendar
-from schedules.planner import plan
+from schedules.planner import LEADER_DIGEST_CODE, plan
 from schedules.ratelimit import Limits
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
-from storage.models import ChatIdentity
+from storage.models import ChatIdentity, Membership
 from tests.fakes.telegram_server import FakeTelegramServer, RateLimits
 from tests.fakes.zalo_server import FakeZaloServer, new_zalo_id
 from tests.harness import Clock
+from tests.oversight import seed
 from tests.test_planner import (
     HCM,
     add_chat,
@@ -652,6 +655,181 @@ async def test_a_blocked_chat_is_marked_the_admins_told_and_the_other_chat_used(
     assert (active["2701"], active["2702"], active[other.id]) == (False, False, True)
     failed = await reminder_rows(db, state="failed", person_id=blocked)
     assert len(failed) == 2
+
+
+# -- the leaders' weekly digest -------------------------------------------------------------------
+
+
+async def seed_city(db: Database) -> None:
+    """By mid-April 2024: three launch documents (one late), initiatives from two units (one
+    effective; a third unit's was withdrawn), nothing else."""
+    await seed.document(db, "PTP", at=local("20/03/2024", 9))
+    await seed.document(db, "P_KA_LONG", at=local("28/03/2024", 9))
+    await seed.document(db, "TTTTVH", at=local("05/04/2024", 9), number="03/KH-TTTT")
+    await seed.initiative(db, "PTP", "Một cửa điện tử liên thông", at=local("20/03/2024", 10))
+    await seed.initiative(
+        db, "P_KA_LONG", "Số hóa hồ sơ một cửa", at=local("21/03/2024", 10), status="effective"
+    )
+    await seed.initiative(db, "P_KA_LONG", "Tổ công nghệ số", at=local("22/03/2024", 10))
+    await seed.initiative(db, "X_HAI_SON", "Đã rút", at=local("22/03/2024", 10), status="withdrawn")
+
+
+async def set_membership(db: Database, person_id: int, **values: Any) -> None:
+    table = Membership.__table__  # type: ignore[attr-defined]
+    async with db.transaction() as conn:
+        await conn.execute(update(table).where(table.c.person_id == person_id).values(**values))
+
+
+async def test_leaders_get_the_city_digest_on_monday_at_8_on_telegram_and_zalo(
+    tg: FakeTelegramServer, zs: FakeZaloServer, db: Database
+) -> None:
+    camp = await campaign_def(db)
+    await seed_city(db)
+    added = await admin.add_deadline(
+        db,
+        campaign=camp,
+        code="D04",
+        title="Báo cáo chuyên đề của Hội Cựu chiến binh",
+        due_text="15/03/2024",
+        units=["HCCB"],
+        report="once",
+        actor="pnv",
+        clock=Clock(local("01/03/2024", 9)),
+    )
+    assert added.ok, added.message
+    early = local("01/03/2024", 0)
+    tg.user(user_id=2401)
+    vice = zs.user(new_zalo_id(), display_name="Trần Văn Bình")
+    await register(db, "VP_HDND_UBND", "leader", chat=2401, at=early, name="Hồ Quang Huy")
+    await register(
+        db, "VP_HDND_UBND", "leader", chat=vice.id, channel="zalo", at=early, name="Trần Văn Bình"
+    )
+    clock = Clock(local("12/04/2024", 7))  # Friday: the Monday digest is within the horizon
+    await plan(db, campaign=camp, clock=clock)
+    vt = VirtualTime()
+    async with telegram(tg) as t_channel, zalo(zs) as z_channel:
+        sender = sender_for(db, {"telegram": t_channel, "zalo": z_channel}, clock, vt)
+        clock.now = datetime(2024, 4, 15, 0, 59, 59, tzinfo=UTC)  # Monday 07:59:59 in Móng Cái
+        assert (await sender.run_once(camp)).claimed == 0
+        clock.now = datetime(2024, 4, 15, 1, 0, tzinfo=UTC)  # 08:00
+        report = await sender.run_once(camp)
+        assert (report.sent, report.late) == (2, 0)
+        assert (await sender.run_once(camp)).claimed == 0
+    [chair_text] = tg.texts_to(2401)
+    vice_text = "\n".join(m.content for m in vice.messages)
+    assert chair_text.startswith("Kính gửi Anh/Chị Hồ Quang Huy,\n")
+    assert vice_text.startswith("Kính gửi Anh/Chị Trần Văn Bình,\n")
+    # The same figures on both messengers, after the greeting.
+    assert chair_text.partition("\n")[2] == vice_text.partition("\n")[2]
+
+    # The figures, worked out here from the seed and the campaign file.
+    due = d("31/03/2024")
+    units = [u for u in camp.units if u.is_active_on(due)]  # D01 and D02 concern every kind
+    n = len(units)
+    assert n == 48
+
+    def share(part: int) -> str:
+        return f"{part}/{n} ({format_percent(100 * part / n, 1)})"
+
+    assert "Số liệu đến ngày 15/04/2024; 48 đơn vị tham gia." in chair_text
+    assert (
+        f"1. Văn bản phát động phong trào thi đua (hạn 31/03/2024): {share(3)} đơn vị đã nộp "
+        f"(2 đúng hạn, 1 muộn); {n - 3} đơn vị chưa nộp."
+    ) in chair_text
+    assert "2. Báo cáo Tháng 3/2024: 0/" in chair_text  # nobody reported for March
+    # Everyone but Phòng Tư pháp and Ka Long owes D01 or D02, 15 days past due (the media
+    # centre only D02); the longest overdue, then those owing most, by name, are listed.
+    assert f"3. Đơn vị đang quá hạn ít nhất một nội dung: {share(n - 2)}." in chair_text
+    # Hội Cựu chiến binh also owes the report added for it, due 15/03: it comes first.
+    owing = sorted(
+        (u for u in units if u.code not in ("PTP", "P_KA_LONG", "TTTTVH", "HCCB")),
+        key=lambda u: fold(u.name),
+    )
+    listed = [line.strip() for line in chair_text.splitlines() if line.startswith("   – ")]
+    assert listed == [
+        "– Hội Cựu chiến binh thành phố: quá hạn 31 ngày; 3 nội dung chưa thực hiện",
+        *(f"– {u.name}: quá hạn 15 ngày; 2 nội dung chưa thực hiện" for u in owing[:4]),
+    ]
+    assert (
+        f"4. Mô hình, giải pháp, sáng kiến đã đăng ký: 3, của {share(2)} đơn vị; 1 đã có hiệu "
+        "quả hoặc được công nhận."
+    ) in chair_text
+    assert "5. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (tập thể): " in chair_text
+    assert "(kể cả tiêu chí do Phòng Nội vụ đánh giá)." in chair_text
+    assert chair_text.endswith("/khenthuong (khen thưởng). Trân trọng.")
+    rows = await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE, state="sent")
+    assert sorted(r["channel"] for r in rows) == ["telegram", "zalo"]
+    assert {(r["slot"], r["sent_at"]) for r in rows} == {
+        ("digest-2024W16", datetime(2024, 4, 15, 1, 0, tzinfo=UTC))
+    }
+
+
+async def test_the_leaders_digest_goes_every_week_even_when_nobody_is_late(
+    tg: FakeTelegramServer, db: Database
+) -> None:
+    """Unlike the admins' digest, which says nothing when no unit is late."""
+    camp = await campaign_def(db)
+    clock = Clock(local("29/03/2024", 7))
+    tg.user(user_id=2501)
+    tg.user(user_id=2502)
+    await register(db, "VP_HDND_UBND", "leader", chat=2501, at=local("01/03/2024", 0))
+    await register(db, "PNV", "admin", chat=2502, at=local("01/03/2024", 0))
+    await plan(db, campaign=camp, clock=clock)
+    # Every unit sends its launch document and registers an initiative before the due date.
+    for unit in camp.units:
+        await seed.document(db, unit.code, at=local("28/03/2024", 9))
+        await seed.initiative(db, unit.code, "Sáng kiến", at=local("28/03/2024", 10))
+    vt = VirtualTime()
+    async with telegram(tg) as channel:
+        clock.now = local("01/04/2024", 8)
+        report = await sender_for(db, {"telegram": channel}, clock, vt).run_once(camp)
+    assert (report.sent, report.skipped) == (1, 1)
+    assert tg.texts_to(2502) == []  # the admin's digest: nobody is late
+    [text] = tg.texts_to(2501)
+    assert "3. Không có đơn vị nào quá hạn." in text
+    assert "48/48 (100 %) đơn vị đã nộp (48 đúng hạn, 0 muộn); 0 đơn vị chưa nộp." in text
+
+
+async def test_a_leader_who_left_or_changed_role_gets_no_digest_and_a_restart_sends_none_twice(
+    tg: FakeTelegramServer, db: Database
+) -> None:
+    camp = await campaign_def(db)
+    clock = Clock(local("12/04/2024", 7))
+    for chat in (2601, 2602, 2603):
+        tg.user(user_id=chat)
+    early = local("01/03/2024", 0)
+    staying = await register(db, "VP_HDND_UBND", "leader", chat=2601, at=early, name="An")
+    left = await register(db, "VP_HDND_UBND", "leader", chat=2602, at=early, name="Bình")
+    moved = await register(db, "VP_HDND_UBND", "leader", chat=2603, at=early, name="Cường")
+    await plan(db, campaign=camp, clock=clock)
+    assert len(await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE)) == 3
+    # After planning, before sending: one leader leaves, another now works as a focal point.
+    await set_membership(db, left, active=False)
+    await set_membership(db, moved, role="focal")
+    clock.now = local("15/04/2024", 8)
+    vt = VirtualTime()
+    async with telegram(tg) as channel:
+        report = await sender_for(db, {"telegram": channel}, clock, vt).run_once(camp)
+    assert (report.sent, report.cancelled) == (1, 2)
+    assert len(tg.texts_to(2601)) == 1
+    assert tg.texts_to(2602) == tg.texts_to(2603) == []
+    rows = {r["person_id"]: r for r in await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE)}
+    assert (rows[left]["state"], rows[left]["error"]) == ("cancelled", "recipient left the unit")
+    assert rows[moved]["error"] == "recipient is no longer a leader"
+    # A restart: a new sender process, the planner run again, the same morning.
+    clock.now = local("15/04/2024", 8, 5)
+    await plan(db, campaign=camp, clock=clock)
+    async with telegram(tg) as channel:
+        again = await sender_for(db, {"telegram": channel}, clock, VirtualTime()).run_once(camp)
+    assert again.claimed == 0
+    assert len(tg.texts_to(2601)) == 1
+    rows_after = await reminder_rows(db, deadline_code=LEADER_DIGEST_CODE)
+    assert sorted((r["person_id"], r["slot"], r["state"]) for r in rows_after) == [
+        (staying, "digest-2024W16", "sent"),
+        (staying, "digest-2024W17", "planned"),  # next Monday's, for the one still a leader
+        (left, "digest-2024W16", "cancelled"),
+        (moved, "digest-2024W16", "cancelled"),
+    ]
 
 
 # -- limits and concurrency ------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Who may read and change what: role × command × own or other unit.
 
 People: the focal point, deputy and head of Phường Ka Long; an admin of Phòng Nội vụ (reach:
-the whole campaign) and one of Phòng Văn hóa và Thông tin (reach: the media units). Every
+the whole campaign) and one of Phòng Văn hóa và Thông tin (reach: the media units); a leader of
+the city (registered through Văn phòng HĐND và UBND: reads every unit, acts on none). Every
 command is tried by each of them, on their own unit and on another, including button data
 crafted to name a row outside the sender's reach. Expected outcomes:
 
 - ``ok``: the command does its work;
 - ``role``: refused by role before the handler runs (the router's “not for your role”);
 - ``own``: a unit's people may only look at their own unit;
-- ``scope``: outside an admin's reach (said without revealing whether the row exists).
+- ``scope``: outside an admin's reach (said without revealing whether the row exists);
+- ``pick``: a leader's bare ``/tinhtrang`` asks which unit (they report for none).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import func, select
 
 from bot.campaign import Campaign
 from handlers import texts
+from handlers import texts_leaders as tl
 from handlers import texts_oversight as tx
 from storage.db import Database
 from storage.models import AuditLog, Document, InviteCode, ReportSubmission
@@ -33,6 +36,7 @@ PEOPLE = {
     "head": ("P_KA_LONG", "head"),
     "admin_pnv": ("PNV", "admin"),
     "admin_pvhtt": ("PVHTT", "admin"),
+    "leader": ("VP_HDND_UBND", "leader"),
 }
 ADMIN_COMMANDS = (
     "/tonghop",
@@ -45,17 +49,19 @@ ADMIN_COMMANDS = (
     "/khenthuong",
     "/danhgia",
 )
+LEADER_COMMANDS = ("/tonghop", "/quahan", "/khenthuong")  # read only, the whole campaign
 
 # command → what each person gets. {ka_sub}: Ka Long's March report; {ka_doc}: its launch
 # document; {ka_val}: one of its values; {media_doc}: the media centre's launch document.
 MATRIX: dict[str, dict[str, str]] = {
-    "/tinhtrang": dict.fromkeys(PEOPLE, "ok"),
+    "/tinhtrang": {**dict.fromkeys(PEOPLE, "ok"), "leader": "pick"},
     "/tinhtrang P_KA_LONG": {
         "focal": "ok",
         "deputy": "ok",
         "head": "ok",
         "admin_pnv": "ok",
         "admin_pvhtt": "scope",
+        "leader": "ok",
     },
     "/tinhtrang P_TRAN_PHU": {
         "focal": "own",
@@ -63,6 +69,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "head": "own",
         "admin_pnv": "ok",
         "admin_pvhtt": "scope",
+        "leader": "ok",
     },
     "/tinhtrang TTTTVH": {
         "focal": "own",
@@ -70,6 +77,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "head": "own",
         "admin_pnv": "ok",
         "admin_pvhtt": "ok",
+        "leader": "ok",
     },
     **{
         cmd: {
@@ -78,10 +86,12 @@ MATRIX: dict[str, dict[str, str]] = {
             "head": "role",
             "admin_pnv": "ok",
             "admin_pvhtt": "ok",
+            "leader": "ok" if cmd in LEADER_COMMANDS else "role",
         }
         for cmd in ADMIN_COMMANDS
     },
-    # Naming a row: Ka Long is outside Phòng Văn hóa và Thông tin's reach.
+    # Naming a row: Ka Long is outside Phòng Văn hóa và Thông tin's reach. The leader reads
+    # Ka Long's award standing and is refused everything that acts.
     **{
         cmd: {
             "focal": "role",
@@ -89,6 +99,7 @@ MATRIX: dict[str, dict[str, str]] = {
             "head": "role",
             "admin_pnv": "ok",
             "admin_pvhtt": "scope",
+            "leader": "ok" if cmd.startswith("/khenthuong") else "role",
         }
         for cmd in (
             "/khenthuong P_KA_LONG",
@@ -110,6 +121,7 @@ MATRIX: dict[str, dict[str, str]] = {
             "head": "role",
             "admin_pnv": "ok",
             "admin_pvhtt": "ok",
+            "leader": "ok" if cmd.startswith("/khenthuong") else "role",
         }
         for cmd in (
             "/khenthuong TTTTVH",
@@ -194,6 +206,8 @@ def outcome(text: str, ok_mark: str) -> str:
         return "own"
     if text.startswith(tx.OUT_OF_SCOPE.split("{", 1)[0]):
         return "scope"
+    if text == tl.STATUS_PICK_UNIT:
+        return "pick"
     return f"unexpected: {text[:120]!r}"
 
 
@@ -257,3 +271,63 @@ async def test_forged_buttons_change_nothing_outside_the_reach(
     assert said.text.startswith(texts.FORBIDDEN.split("{", 1)[0])
     async with db.read() as conn:
         assert (await conn.execute(select(func.count()).select_from(InviteCode))).scalar_one() == 0
+
+
+async def test_a_leader_changes_nothing_whatever_buttons_or_states_it_forges(
+    desk: Desk, db: Database, campaign: Campaign
+) -> None:
+    """The city's leader presses acting buttons it was never shown, and even finds its chat in
+    the middle of an admin's conversation (a state it cannot reach): nothing is changed, no
+    unit is written to, no code issued."""
+    await seed.ka_long_story(db, campaign)
+    leader = await account(db, "VP_HDND_UBND", "leader", 1)
+    await account(db, "P_KA_LONG", "focal", 2)  # someone who could be urged or told
+    known = await ids(db)
+
+    async def counts() -> tuple[int, int]:
+        async with db.read() as conn:
+            audits = (await conn.execute(select(func.count()).select_from(AuditLog))).scalar_one()
+            codes = (await conn.execute(select(func.count()).select_from(InviteCode))).scalar_one()
+        return int(audits), int(codes)
+
+    before = await counts()
+    refused = texts.FORBIDDEN.format(role="Lãnh đạo UBND thành phố")
+    for forged in (
+        f"/duyet nb {known.ka_sub}",
+        f"/duyet nv {known.ka_doc}",
+        f"/duyet tv {known.ka_doc}",
+        f"/duyet tm {known.ka_val}",
+        "/danhgia P_KA_LONG BK_CT_TINH",
+        "/moi P_KA_LONG focal 1",
+        "/moi VP_HDND_UBND leader 1",
+        "/dondoc h D01",
+        "/thongbao",
+        "/xuat",
+        "/baocao",
+        "/sangkien",
+        "/nopvanban",
+        "/baiviet",
+    ):
+        said = await desk.send(leader, forged, callback=True)
+        assert said.text == refused, (forged, said.text)
+        assert not said.notices
+    key = (leader.channel, leader.external_id)
+    stale: list[tuple[str, dict[str, object], str]] = [
+        ("urge.confirm", {"urge": {"kind": "h", "code": "D01"}}, "gui"),
+        ("broadcast.confirm", {"message": "Họp gấp", "audience": None}, "gui"),
+        ("broadcast.text", {"audience": None}, "Họp gấp chiều nay"),
+        ("invite.count", {"invite": {"unit": "P_KA_LONG", "role": "focal"}}, "3"),
+        ("review.comment", {"review": {"kind": "value", "id": known.ka_val}}, "Sai số liệu rồi"),
+    ]
+    for state, data, answer in stale:
+        desk.states[key] = (state, data)
+        said = await desk.send(leader, answer)
+        assert not said.notices, state
+        assert desk.state_of(leader) == "", state
+    assert await counts() == before
+    s = ReportSubmission.__table__  # type: ignore[attr-defined]
+    async with db.read() as conn:
+        status = (
+            await conn.execute(select(s.c.review_status).where(s.c.id == known.ka_sub))
+        ).scalar_one()
+    assert status == "pending"
