@@ -333,6 +333,14 @@ def campaign_periods(campaign: Campaign) -> list[tuple[str, list[Indicator]]]:
     return out
 
 
+def workbook_summary(data: ExportData, path: Path) -> ExportSummary:
+    """What `write_workbook` will write, known before writing it: a units sheet, a sheet per
+    reporting period, then initiatives, documents and submissions."""
+    return ExportSummary(
+        path=path, units=len(data.rows.units), sheets=4 + len(campaign_periods(data.campaign))
+    )
+
+
 def write_workbook(data: ExportData, path: Path) -> ExportSummary:
     """Write the workbook (blocking)."""
     book = XlsxWriter(path)

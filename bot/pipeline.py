@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.channels.base import (
     Channel,
@@ -286,7 +287,7 @@ class Pipeline:
         if channel is None:
             log.warning("no channel %s for outbox %s", row.channel, row.id)
             return None
-        reply = Reply.from_json(row.payload)
+        reply = _with_existing_file(Reply.from_json(row.payload))
         delay = 0.5
         skip = 0  # pieces of a long reply already delivered
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
@@ -344,3 +345,15 @@ class Pipeline:
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+
+
+def _with_existing_file(reply: Reply) -> Reply:
+    """The reply, with a note in place of an attachment whose file is gone: one built after
+    the commit by a process that died before building it, or swept after a long outage."""
+    att = reply.attachment
+    if att is None or Path(att.path).is_file():
+        return reply
+    from handlers import texts
+
+    log.warning("attachment %s is gone; sending the text with a note", Path(att.path).name)
+    return Reply(reply.text.rstrip() + "\n\n" + texts.ATTACHMENT_GONE, reply.choices)

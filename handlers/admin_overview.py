@@ -33,7 +33,7 @@ from bot.domain.status import (
     overview,
     overview_month,
 )
-from bot.export import collect, write_workbook
+from bot.export import collect, workbook_summary, write_workbook
 from bot.messages import Attachment, Choice
 from handlers import texts_assessment as ta
 from handlers import texts_leaders as tl
@@ -109,18 +109,24 @@ async def overview_cmd(ctx: Ctx) -> None:
     )
     folder = _files(ctx, "charts")
     path = folder / f"tonghop-{uuid.uuid4().hex}.png"
-    await asyncio.to_thread(
-        charts.bar_chart,
-        path,
-        title=tx.CHART_TITLE.format(month=month.label),
-        categories=[s.label for s in ov.kinds],
-        series=[
-            (tx.CHART_COMPLETENESS, [s.completeness for s in ov.kinds]),
-            (tx.CHART_TIMELINESS, [s.timeliness for s in ov.kinds]),
-        ],
-        axis_label=tx.CHART_AXIS,
-    )
-    await asyncio.to_thread(charts.sweep, folder)
+
+    async def draw() -> None:
+        await asyncio.to_thread(
+            charts.bar_chart,
+            path,
+            title=tx.CHART_TITLE.format(month=month.label),
+            categories=[s.label for s in ov.kinds],
+            series=[
+                (tx.CHART_COMPLETENESS, [s.completeness for s in ov.kinds]),
+                (tx.CHART_TIMELINESS, [s.timeliness for s in ov.kinds]),
+            ],
+            axis_label=tx.CHART_AXIS,
+        )
+        await asyncio.to_thread(charts.sweep, folder)
+
+    # Drawn after the commit, before the reply goes: the data is read in the transaction,
+    # but drawing does not hold the database's write lock that every other chat waits on.
+    ctx.after_commit(draw)
     others = [m for m in (month.previous(), _next(month)) if clamp_month(campaign, m) == m]
     ctx.reply(
         text,
@@ -299,8 +305,14 @@ async def export_cmd(ctx: Ctx) -> None:
     today = today_of(ctx)
     name = tx.EXPORT_FILE_NAME.format(day=today.isoformat())
     path = _files(ctx, "exports") / f"{uuid.uuid4().hex}.xlsx"
-    summary = await asyncio.to_thread(write_workbook, data, path)
-    await asyncio.to_thread(charts.sweep, path.parent, pattern="*.xlsx")
+
+    async def write() -> None:
+        await asyncio.to_thread(write_workbook, data, path)
+        await asyncio.to_thread(charts.sweep, path.parent, pattern="*.xlsx")
+
+    # Written after the commit, as the chart of /tonghop is (the data is already read).
+    ctx.after_commit(write)
+    summary = workbook_summary(data, path)
     await audit.record(
         ctx.conn,
         actor=f"person:{who.person_id}",

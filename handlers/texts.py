@@ -26,6 +26,10 @@ def role_at(role: str, unit: str) -> str:
     return label if role == "leader" else f"{label} của {unit}"
 
 
+ATTACHMENT_GONE = (
+    "(Tệp đính kèm không còn trên máy chủ. Anh/Chị vui lòng gõ lại lệnh để bot tạo tệp mới.)"
+)
+
 CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "terminal": "màn hình dòng lệnh"}
 
 INTERNAL_ERROR = (

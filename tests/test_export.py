@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.export import export_workbook
+from bot.export import collect, export_workbook, workbook_summary
 from storage.db import Database
 from tests.oversight import seed
 
@@ -87,6 +87,8 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
     assert "Một lần trong năm 2024" in names
     assert names[-3:] == ["Sáng kiến", "Văn bản", "Thời gian nộp"]
     assert summary.sheets == len(names)
+    async with any_db.read() as conn:  # what /xuat announces before the file is written
+        assert workbook_summary(await collect(conn, campaign), path) == summary
 
     march = wb["Tháng 3-2024"]
     head, targets = rows_of(march)[:2]

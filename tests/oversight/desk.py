@@ -86,6 +86,8 @@ class Desk:
             )
             await self.router.dispatch(ctx)
         self.states[key] = (ctx.state, ctx.data)
+        for hook in ctx.committed:  # as the pipeline does, once the update is committed
+            await hook()
         return Said(list(ctx.replies), list(ctx.notices))
 
     def state_of(self, who: Account) -> str:
