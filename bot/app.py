@@ -65,7 +65,7 @@ class App:
             async with db.read() as conn:
                 definition = await load_definition(conn, campaign_id=campaign_id)
             campaign = CampaignDef.model_validate(definition) if definition else None
-        router = build_router()
+        router = build_router(campaign)
         services = Services(
             settings=settings,
             campaign_id=campaign_id or "",

@@ -7,6 +7,7 @@ answers with `ctx.reply`. Everything it does commits together with marking the u
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -148,6 +149,14 @@ class Router:
             return fn
 
         return deco
+
+    def hide_from_menu(self, name: str) -> None:
+        """Keep the command working but out of menus and help."""
+        cmd = self.commands[name]
+        hidden = dataclasses.replace(cmd, in_menu=False)
+        self.commands[name] = hidden
+        for word in (cmd.name, *cmd.aliases):
+            self.by_alias[word] = hidden
 
     def state(self, name: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:

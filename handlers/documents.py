@@ -6,6 +6,10 @@ A form (see `handlers/forms.py`) asks the document type (from the campaign file)
 generated name), its number and its date. The deadline the type fulfils is marked met, on
 time or late against its due date as it stands (an admin may have moved it). A second document
 of the same type replaces the first, after the person agrees.
+
+When the campaign asks for the head's sign-off (`handlers/signoff.py`), the document waits
+for the unit's head, who is told at once; until they confirm it, the document it replaces
+stays in force.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from zoneinfo import ZoneInfo
 from bot.conversation import Ctx, Router
 from bot.domain.values import BadValue, format_date, format_number
 from bot.files import MAX_UPLOAD_BYTES
-from handlers import forms
+from handlers import forms, signoff
 from handlers import texts_reporting as texts
+from handlers import texts_signoff as ts
 from storage.queries import audit, documents
+from storage.queries import signoff as signoff_q
 
 router = Router()
 
@@ -180,7 +186,17 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     doc_date = date.fromisoformat(str(form.value("doc_date")))
     due = await _due(ctx, doc_type)
     today = forms.local_today(ctx)
-    on_time = today <= due[1] if due else None
+    cid = ctx.services.campaign_id
+    # With sign-off, the document counts (and is on time or late) when the head confirms it;
+    # a unit with no registered head is not held up.
+    sign_off = signoff.documents_need_sign_off(ctx)
+    to_head = sign_off and await signoff_q.has_head(ctx.conn, unit_id=who.unit_id)
+    in_force = (
+        await documents.current(ctx.conn, campaign_id=cid, unit_id=who.unit_id, doc_type=doc_type)
+        if to_head
+        else None
+    )
+    on_time = None if to_head or not due else today <= due[1]
     doc_id, replaced = await documents.submit(
         ctx.conn,
         campaign_id=ctx.services.campaign_id,
@@ -199,6 +215,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             on_time=on_time,
         ),
         now=ctx.now(),
+        sign_off=signoff_q.PENDING if to_head else signoff_q.CONFIRMED,
     )
     await audit.record(
         ctx.conn,
@@ -215,6 +232,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             "sha256": file.get("sha256"),
             "deadline": due[0] if due else None,
             "on_time": on_time,
+            "sign_off": signoff_q.PENDING if to_head else signoff_q.CONFIRMED,
         },
     )
     lines = [
@@ -225,6 +243,26 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             file=form.answers["file"]["d"],
         )
     ]
+    if to_head:
+        label = _type_label(ctx, doc_type).lower()
+        if due is not None:
+            lines.append(ts.DOCUMENT_WAITING_DUE.format(due=format_date(due[1])))
+        kept = in_force is not None and in_force.id not in {r.id for r in replaced}
+        if kept and in_force is not None:
+            lines.append(ts.DOCUMENT_WILL_REPLACE.format(number=in_force.number))
+        notice = ts.NOTICE_DOCUMENT.format(
+            focal=who.full_name or ts.FOCAL_FALLBACK,
+            doc=label,
+            number=number,
+            date=format_date(doc_date),
+            unit=who.unit_name,
+        )
+        told = await signoff.tell_heads(ctx, who.unit_id, notice)
+        lines.append(ts.DOCUMENT_WAITING.format(told=told))
+        ctx.reply("\n".join(lines))
+        return
+    if sign_off:
+        lines.append(ts.DOCUMENT_NO_HEAD)
     if due is not None:
         if on_time:
             lines.append(texts.DOCUMENT_ON_TIME.format(due=format_date(due[1])))

@@ -14,8 +14,9 @@ from bot.conversation import Ctx, Router
 from bot.domain.periods import Month, offered_months, parse_month, period_for, period_label
 from bot.domain.values import format_target
 from bot.messages import Choice
-from handlers import forms, texts
+from handlers import forms, signoff, texts
 from storage.queries import audit, reports
+from storage.queries import signoff as signoff_q
 
 router = Router()
 
@@ -150,14 +151,28 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     stored = await reports.values_for(
         ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
     )
-    # A one-off indicator answered in an earlier report is not asked again, unless Phòng Nội
-    # vụ returned it for correction: then this month's report is where it is corrected.
+    # A one-off indicator answered in an earlier report is not asked again, unless it was
+    # returned for correction (the item by Phòng Nội vụ, or the report by the unit's head):
+    # then this month's report is where it is corrected.
+    once = sorted({p for ind, p in due if ind.frequency == "once"})
+    head_returned = {
+        p
+        for p, state in (
+            await signoff_q.report_states(
+                ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=once
+            )
+            if once
+            else {}
+        ).items()
+        if state == signoff_q.RETURNED
+    }
     due = [
         (ind, p)
         for ind, p in due
         if ind.frequency != "once"
         or (ind.code, p) not in stored
         or stored[(ind.code, p)].review_status == "returned"
+        or p in head_returned
     ]
     if not due:
         ctx.clear()
@@ -237,6 +252,11 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
         )
         return
     now = ctx.now()
+    periods = sorted({v.period for v in values})
+    # The head's sign-off, if the campaign asks for it, depends on what was there before.
+    before = await signoff_q.report_states(
+        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
+    )
     changed = await reports.save_values(
         ctx.conn,
         campaign_id=ctx.services.campaign_id,
@@ -245,7 +265,6 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
         values=values,
         now=now,
     )
-    periods = sorted({v.period for v in values})
     await reports.mark_submitted(
         ctx.conn,
         campaign_id=ctx.services.campaign_id,
@@ -262,6 +281,18 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
         entity_id=who.unit_id,
         new={"month": form.extra.get("month"), "values": len(values), "changed": changed},
     )
+    routed = await signoff.report_sent(
+        ctx,
+        title=form.title,
+        periods=periods,
+        before=before,
+        changed=changed,
+        n_values=len(values),
+        n_skipped=sum(1 for v in values if v.skipped_reason is not None),
+    )
+    if routed is not None:
+        ctx.reply(routed)
+        return
     extra = (
         texts.REPORT_SAVED_CHANGED.format(k=changed) if changed and changed != len(values) else ""
     )

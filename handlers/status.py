@@ -4,7 +4,8 @@ A focal point, deputy or head sees their own unit (naming another unit is refuse
 may name any unit in reach (`/tinhtrang P_KA_LONG`), and a leader of the city any unit at all
 (they have no unit of their own to show, so a bare `/tinhtrang` asks them which). Criteria an
 officer decides (g0) show the officer's verdict and its date once given (`/danhgia`), not the
-officer's note.
+officer's note. Reports and documents waiting for the head's sign-off, or returned by the
+head, are listed after the status (for the head: what waits for them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from bot.conversation import Ctx, Router
 from bot.domain.awards import applies, evaluate, machine_awards
 from bot.domain.status import unit_status
+from handlers import signoff
 from handlers import texts_leaders as tl
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
@@ -83,4 +85,9 @@ async def status(ctx: Ctx) -> None:
             tz=tz,
             assessments=assessments.as_facts(rows),
         )
-    ctx.reply(tx.unit_status_text(state, result, campaign=campaign, tz=tz))
+    text = tx.unit_status_text(state, result, campaign=campaign, tz=tz)
+    ctx.reply(text)
+    # What waits for the head's sign-off is not yet in the status above: a message of its own.
+    waiting = await signoff.status_section(ctx, unit_id)
+    if waiting:
+        ctx.reply(waiting)

@@ -243,6 +243,14 @@ class ReportSubmission(SQLModel, table=True):
     review_status: str = Field(default="pending", max_length=16)  # pending|accepted|returned
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reviewed_by: int | None = Field(default=None, foreign_key="person.id")
+    # The head's sign-off (campaign file `sign_off`): confirmed | pending | returned.
+    sign_off_status: str = Field(
+        default="confirmed", max_length=16, sa_column_kwargs={"server_default": "confirmed"}
+    )
+    sign_off_comment: str | None = Field(default=None, sa_type=Text)
+    # The head's first confirmation: the moment the report counted (None: it counted when sent).
+    signed_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    signed_off_by: int | None = Field(default=None, foreign_key="person.id")
 
 
 class IndicatorValue(SQLModel, table=True):
@@ -333,6 +341,14 @@ class Document(SQLModel, table=True):
     review_comment: str | None = Field(default=None, sa_type=Text)
     returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     superseded: bool = False
+    # The head's sign-off (campaign file `sign_off`): confirmed | pending | returned.
+    sign_off_status: str = Field(
+        default="confirmed", max_length=16, sa_column_kwargs={"server_default": "confirmed"}
+    )
+    sign_off_comment: str | None = Field(default=None, sa_type=Text)
+    # When the head confirmed it, the moment it counted (None: it counted when sent).
+    signed_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    signed_off_by: int | None = Field(default=None, foreign_key="person.id")
 
 
 class MediaArticle(SQLModel, table=True):

@@ -881,3 +881,53 @@ def test_replacing_any_value_only_ever_raises_campaign_file_error(data: st.DataO
     parent[path[-1]] = value
     dumped = yaml.dump(document, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
     _loads_or_reports(dumped)
+
+
+# --------------------------------------------------------------------------- the head's sign-off
+
+_SIGN_OFF_ANCHOR = "\ndeadlines:\n"
+
+
+def with_sign_off(block: str) -> str:
+    """The bundled file with `block` (a `sign_off:` section) before `deadlines:`."""
+    return mutate(_SIGN_OFF_ANCHOR, f"\n{block}\n{_SIGN_OFF_ANCHOR}")
+
+
+def test_sign_off_is_off_by_default_and_off_in_the_bundled_campaign() -> None:
+    assert (bundled().sign_off.reports, bundled().sign_off.documents) == (False, False)
+    assert "sign_off" not in bundled_text()
+
+
+def test_sign_off_can_be_asked_for_reports_documents_or_both() -> None:
+    both = load_campaign_text(with_sign_off("sign_off: {reports: true, documents: true}"))
+    assert (both.sign_off.reports, both.sign_off.documents) == (True, True)
+    reports_only = load_campaign_text(with_sign_off("sign_off:\n  reports: true"))
+    assert (reports_only.sign_off.reports, reports_only.sign_off.documents) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("block", "path", "at", "message"),
+    [
+        (
+            'sign_off: {reports: "có", documents: true}',
+            "sign_off.reports",
+            "sign_off:",
+            'phải là true hoặc false (nhận được "có")',
+        ),
+        (
+            "sign_off:\n  reports: true\n  report: true",
+            "sign_off.report",
+            "  report: true",
+            "trường không có",
+        ),
+        ("sign_off: true", "sign_off", "sign_off:", "phải là một ánh xạ"),
+        ("sign_off: {documents: 1}", "sign_off.documents", "sign_off:", "phải là true hoặc false"),
+    ],
+)
+def test_a_wrong_sign_off_names_the_field_and_the_line(
+    block: str, path: str, at: str, message: str
+) -> None:
+    text = with_sign_off(block)
+    [issue] = errors_of(text)
+    assert (issue.path, issue.line) == (path, line_of(text, at))
+    assert message in issue.message

@@ -84,3 +84,15 @@ def test_every_role_a_command_names_is_known() -> None:
     named = {r for c in ROUTER.commands.values() for r in (c.roles or ())}
     assert named <= set(known_roles(ROUTER))
     assert {r.value for r in Role} <= set(known_roles(ROUTER))
+
+
+def test_the_heads_confirmation_is_offered_only_where_the_campaign_asks_for_it() -> None:
+    from bot.campaign import bundled_campaign_path, load_campaign
+    from bot.campaign.schema import SignOff
+
+    off = load_campaign(bundled_campaign_path())  # Móng Cái 2024: no sign-off
+    on = off.model_copy(update={"sign_off": SignOff(reports=True)})
+    without, with_ = build_router(off), build_router(on)
+    assert "xacnhan" not in {name for name, _ in role_menu(without, Role.HEAD)}
+    assert "xacnhan" in {name for name, _ in role_menu(with_, Role.HEAD)}
+    assert without.by_alias["xacnhan"].handler is with_.by_alias["xacnhan"].handler  # answers

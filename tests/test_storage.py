@@ -444,3 +444,205 @@ async def test_not_met_without_a_reason_is_refused_by_the_code_and_the_database(
                 await conn.execute(insert(table).values(**row, comment=comment))
     async with db.read() as conn:
         assert await assessments.for_unit(conn, campaign_id=CAMPAIGN, unit_id=ka.id) == []
+
+
+# -- the head's sign-off (migration 0004) --------------------------------------------------------
+
+
+async def test_sign_off_migration_keeps_earlier_rows_counting_and_goes_down_and_up(
+    db: Database, any_db_url: str
+) -> None:
+    import asyncio
+
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from storage.db import alembic_config, sync_url, upgrade
+
+    async with db.read() as conn:
+        ka = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="P_KA_LONG")
+    assert ka is not None
+
+    def columns(table: str) -> set[str]:
+        engine = create_engine(sync_url(any_db_url))
+        try:
+            with engine.connect() as conn:
+                return {c["name"] for c in inspect(conn).get_columns(table)}
+        finally:
+            engine.dispose()
+
+    def down_insert_up() -> tuple[set[str], set[str]]:
+        command.downgrade(alembic_config(any_db_url), "0003")
+        try:
+            down = columns("report_submission")
+            engine = create_engine(sync_url(any_db_url))
+            try:
+                with engine.begin() as conn:  # a report sent before sign-off existed
+                    sqlite = conn.dialect.name == "sqlite"  # it keeps naive UTC
+                    conn.execute(
+                        text(
+                            "INSERT INTO report_submission (campaign_id, unit_id, period, "
+                            "submitted_at, review_status) VALUES (:c, :u, '2024', :at, 'pending')"
+                        ),
+                        {
+                            "c": CAMPAIGN,
+                            "u": ka.id,
+                            "at": NOW.replace(tzinfo=None) if sqlite else NOW,
+                        },
+                    )
+            finally:
+                engine.dispose()
+        finally:
+            upgrade(any_db_url)
+        return down, columns("document")
+
+    await db.dispose()  # no pooled connection may hold the tables while they change
+    down, up = await asyncio.to_thread(down_insert_up)
+    ours = {"sign_off_status", "sign_off_comment", "signed_off_at", "signed_off_by"}
+    assert not ours & down
+    assert ours <= up
+
+    from bot.campaign import load_campaign
+    from storage.queries import deadlines as dq
+
+    campaign = load_campaign(bundled_campaign_path())
+    d03 = campaign.deadline("D03")  # the annual report, 2024
+    assert d03 is not None
+    from storage.queries import oversight
+
+    async with db.read() as conn:
+        done = await dq.fulfilled_unit_ids(conn, campaign_id=CAMPAIGN, deadline=d03)
+        state = await dq.fulfilment(conn, campaign_id=CAMPAIGN, unit_id=ka.id, deadline=d03)
+        facts = await oversight.unit_facts(conn, campaign_id=CAMPAIGN, unit_id=ka.id)
+        items, _total = await oversight.pending_reviews(
+            conn, campaign_id=CAMPAIGN, kinds=None, limit=10
+        )
+    # Sent before sign-off existed: confirmed, counted when it was sent, listed for review.
+    assert done == {ka.id}
+    assert (state.done, state.awaiting_head) == (True, False)
+    assert facts.submissions == {"2024": NOW}
+    assert [(i.kind, i.what) for i in items] == [("report", "2024")]
+
+
+async def test_sign_off_queries_count_only_what_the_head_confirmed(db: Database) -> None:
+    from bot.campaign import load_campaign
+    from storage.models import Membership
+    from storage.queries import deadlines as dq
+    from storage.queries import documents, oversight, reports, signoff
+
+    campaign = load_campaign(bundled_campaign_path())
+    d03, d01 = campaign.deadline("D03"), campaign.deadline("D01")
+    assert d03 is not None
+    assert d01 is not None
+    later = NOW + timedelta(days=2)
+    async with db.transaction() as conn:
+        ka = await get_unit_by_code(conn, campaign_id=CAMPAIGN, code="P_KA_LONG")
+        assert ka is not None
+        assert not await signoff.has_head(conn, unit_id=ka.id)
+        hung = await create_person(
+            conn,
+            full_name="Hùng",
+            unit_id=ka.id,
+            role="head",
+            channel="telegram",
+            external_id="h1",
+            chat_id="h1",
+        )
+        assert await signoff.has_head(conn, unit_id=ka.id)
+        await reports.mark_submitted(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, periods=["2024"], person_id=None, now=NOW
+        )
+        await signoff.set_reports_state(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, periods=["2024"], state=signoff.PENDING
+        )
+        state = await dq.fulfilment(conn, campaign_id=CAMPAIGN, unit_id=ka.id, deadline=d03)
+        assert (state.done, state.awaiting_head, state.counts) == (True, True, False)
+        assert await dq.fulfilled_unit_ids(conn, campaign_id=CAMPAIGN, deadline=d03) == set()
+        items, _total = await oversight.pending_reviews(
+            conn, campaign_id=CAMPAIGN, kinds=None, limit=10
+        )
+        assert items == []
+        [waiting] = await signoff.unit_items(conn, campaign_id=CAMPAIGN, unit_id=ka.id)
+        assert (waiting.kind, waiting.what, waiting.state) == ("report", "2024", "pending")
+
+        row = await signoff.get_report(conn, campaign_id=CAMPAIGN, submission_id=waiting.id)
+        assert row is not None
+        assert await signoff.confirm_report(conn, report=row, person_id=hung, now=later)
+        assert not await signoff.confirm_report(conn, report=row, person_id=hung, now=later)
+        assert await dq.fulfilled_unit_ids(conn, campaign_id=CAMPAIGN, deadline=d03) == {ka.id}
+        facts = await oversight.unit_facts(conn, campaign_id=CAMPAIGN, unit_id=ka.id)
+        assert facts.submissions == {"2024": later}  # counted when the head confirmed
+        items, _total = await oversight.pending_reviews(
+            conn, campaign_id=CAMPAIGN, kinds=None, limit=10
+        )
+        assert [(i.kind, i.what) for i in items] == [("report", "2024")]
+
+        # A correction waits for the head again, but the deadline stays met from then.
+        await signoff.set_reports_state(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, periods=["2024"], state=signoff.PENDING
+        )
+        assert await dq.fulfilled_unit_ids(conn, campaign_id=CAMPAIGN, deadline=d03) == {ka.id}
+        facts = await oversight.unit_facts(conn, campaign_id=CAMPAIGN, unit_id=ka.id)
+        assert facts.submissions == {"2024": later}
+        assert (await oversight.pending_count(conn, campaign_id=CAMPAIGN, kinds=None)) == 0
+
+        # Documents: a confirmed one stays in force while its replacement waits.
+        def doc(number: str) -> documents.NewDocument:
+            return documents.NewDocument(
+                doc_type="LAUNCH_DOC",
+                number=number,
+                doc_date=NOW.date(),
+                stored_name=f"{number.replace('/', '-')}.pdf",
+                original_name="kh.pdf",
+                mime_type="application/pdf",
+                size=1,
+                sha256="",
+                deadline_code="D01",
+                on_time=True,
+            )
+
+        first, _ = await documents.submit(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, person_id=None, doc=doc("1/KH"), now=NOW
+        )
+        second, replaced = await documents.submit(
+            conn,
+            campaign_id=CAMPAIGN,
+            unit_id=ka.id,
+            person_id=None,
+            doc=doc("2/KH"),
+            now=later,
+            sign_off=signoff.PENDING,
+        )
+        assert replaced == []
+        state = await dq.fulfilment(conn, campaign_id=CAMPAIGN, unit_id=ka.id, deadline=d01)
+        assert (state.done, state.awaiting_head) == (True, False)
+        pending = await signoff.get_document(conn, campaign_id=CAMPAIGN, document_id=second)
+        assert pending is not None
+        assert pending.sign_off_status == signoff.PENDING
+        older = await signoff.confirm_document(
+            conn,
+            campaign_id=CAMPAIGN,
+            document=pending,
+            person_id=hung,
+            on_time=False,
+            now=later,
+        )
+        assert older == [first]
+        with pytest.raises(LookupError):
+            await signoff.confirm_document(
+                conn,
+                campaign_id=CAMPAIGN,
+                document=pending,
+                person_id=hung,
+                on_time=False,
+                now=later,
+            )
+        current = await documents.current(
+            conn, campaign_id=CAMPAIGN, unit_id=ka.id, doc_type="LAUNCH_DOC"
+        )
+        assert current is not None
+        assert (current.id, current.on_time) == (second, False)
+        # No head any more: nothing blocks (the unit's next submission counts at once).
+        m = Membership.__table__  # type: ignore[attr-defined]
+        await conn.execute(m.update().where(m.c.person_id == hung).values(active=False))
+        assert not await signoff.has_head(conn, unit_id=ka.id)

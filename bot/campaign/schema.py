@@ -28,6 +28,15 @@ Award criteria use a closed set of check types, so that the engine can compute e
 ``admin_assessment``
     an officer records a decision (met or not, with a comment); ``by`` names the unit whose
     officers decide (default: an admin whose scope covers the candidate).
+
+Sign-off by the head of a unit (thủ trưởng), campaign-wide, off unless the file asks::
+
+    sign_off: {reports: true, documents: true}
+
+``reports``: a focal point's confirmed report (``/baocao``) waits for the unit's head to confirm
+it before it counts (fulfils a deadline, reaches Phòng Nội vụ's review); ``documents``: the
+same for a submitted document (``/nopvanban``). A unit with no registered head is never held
+up: its submissions count at once. Both default to ``false``.
 """
 
 from __future__ import annotations
@@ -404,6 +413,13 @@ class Deadline(_Model):
     seed_ref: Text | None = None
 
 
+class SignOff(_Model):
+    """Which submissions need the unit head's confirmation before they count (``sign_off:``)."""
+
+    reports: StrictBool = False
+    documents: StrictBool = False
+
+
 # --------------------------------------------------------------------------- awards
 
 
@@ -494,6 +510,7 @@ class Campaign(_Model):
     document_types: tuple[DocumentType, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     reminder_defaults: ReminderPolicy = ReminderPolicy()
+    sign_off: SignOff = SignOff()
     awards: tuple[Award, ...] = ()
 
     _units: dict[str, Unit] = PrivateAttr(default_factory=dict)

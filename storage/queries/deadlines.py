@@ -9,6 +9,9 @@ whole definition. What fulfils a deadline (campaign file, `fulfilled_by`):
   on or before the due date (period codes as the report conversation stores them: ``2024``,
   ``2024-H1``, ``2024-Q1``, ``2024-03``, ``2024-ONCE``);
 - ``initiative``: at least one `Initiative` registered by the unit.
+
+A report or document waiting for the unit head's sign-off does not count yet (see
+`storage.queries.signoff`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from storage.models import (
     ReportSubmission,
     Unit,
 )
+from storage.queries import signoff
 from storage.queries.dialect import insert_for
 
 log = logging.getLogger(__name__)
@@ -242,10 +246,15 @@ def _fulfilment_condition(campaign_id: str, deadline: DeadlineDef) -> tuple[Any,
             & (_DOC.c.doc_type == fb.document)
             & _DOC.c.superseded.is_(False)
             & (_DOC.c.review_status != "returned")
+            & signoff.document_counts()
         )
     if fb.report is not None:
         period = report_period(fb.report.frequency, deadline.due)
-        return _REP, ((_REP.c.campaign_id == campaign_id) & (_REP.c.period == period))
+        return _REP, (
+            (_REP.c.campaign_id == campaign_id)
+            & (_REP.c.period == period)
+            & signoff.report_counts()
+        )
     return _INI, (_INI.c.campaign_id == campaign_id)
 
 
@@ -270,8 +279,21 @@ async def is_fulfilled(
 
 @dataclass(frozen=True, slots=True)
 class Fulfilment:
+    """What the reminder sender needs to know about one unit and deadline.
+
+    `done`: the unit's people have nothing left to send — the deadline is fulfilled, or what
+    fulfils it was sent and waits for the unit head's sign-off (`awaiting_head`): a focal point
+    is not reminded of a report already sent; the head was told when it arrived, and the
+    deadline stays unfulfilled (status, overdue lists, digests) until they confirm it."""
+
     done: bool
     returned: bool = False  # a document of the type was returned for correction
+    awaiting_head: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether the deadline itself is fulfilled."""
+        return self.done and not self.awaiting_head
 
 
 async def fulfilment(
@@ -280,12 +302,29 @@ async def fulfilment(
     """Whether the unit has done what `deadline` asks and, for documents, whether one came back
     (one query; checked right before each reminder)."""
     fb = deadline.fulfilled_by
+    if fb.report is not None:
+        period = report_period(fb.report.frequency, deadline.due)
+        row = (
+            await conn.execute(
+                select(signoff.report_counts(), _REP.c.sign_off_status).where(
+                    _REP.c.campaign_id == campaign_id,
+                    _REP.c.unit_id == unit_id,
+                    _REP.c.period == period,
+                )
+            )
+        ).first()
+        if row is None:
+            return Fulfilment(False)
+        if row[0]:
+            return Fulfilment(True)
+        waiting = row[1] == signoff.PENDING
+        return Fulfilment(done=waiting, awaiting_head=waiting)
     if fb.document is None:
         return Fulfilment(
             await is_fulfilled(conn, campaign_id=campaign_id, unit_id=unit_id, deadline=deadline)
         )
     rows = await conn.execute(
-        select(_DOC.c.review_status)
+        select(_DOC.c.review_status, _DOC.c.sign_off_status)
         .where(
             _DOC.c.campaign_id == campaign_id,
             _DOC.c.unit_id == unit_id,
@@ -294,8 +333,12 @@ async def fulfilment(
         )
         .distinct()
     )
-    statuses = {r[0] for r in rows}
-    return Fulfilment(done=any(s != "returned" for s in statuses), returned="returned" in statuses)
+    states = {(r[0], r[1]) for r in rows}
+    returned = any(review == "returned" for review, _ in states)
+    if any(review != "returned" and sign == signoff.CONFIRMED for review, sign in states):
+        return Fulfilment(done=True, returned=returned)
+    waiting = any(sign == signoff.PENDING for _, sign in states)
+    return Fulfilment(done=waiting, returned=returned, awaiting_head=waiting)
 
 
 async def late_units(

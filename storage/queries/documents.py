@@ -88,20 +88,24 @@ async def submit(
     person_id: int | None,
     doc: NewDocument,
     now: datetime,
+    sign_off: str = "confirmed",
 ) -> tuple[int, list[DocumentRow]]:
     """Store a submitted document; the unit's earlier ones of the same type are marked
-    superseded. Returns the new id and the documents it replaced."""
-    replaced = [
-        DocumentRow(*tuple(r))
-        for r in await conn.execute(
-            select(*_COLUMNS).where(
-                _D.c.campaign_id == campaign_id,
-                _D.c.unit_id == unit_id,
-                _D.c.doc_type == doc.doc_type,
-                _D.c.superseded.is_(False),
-            )
-        )
-    ]
+    superseded. Returns the new id and the documents it replaced.
+
+    With `sign_off="pending"` (waiting for the unit's head) an earlier document that counts
+    stays in force until the head confirms this one; earlier ones that never counted are
+    replaced now."""
+    live = (
+        _D.c.campaign_id == campaign_id,
+        _D.c.unit_id == unit_id,
+        _D.c.doc_type == doc.doc_type,
+        _D.c.superseded.is_(False),
+    )
+    query = select(*_COLUMNS).where(*live)
+    if sign_off != "confirmed":
+        query = query.where(_D.c.sign_off_status != "confirmed")
+    replaced = [DocumentRow(*tuple(r)) for r in await conn.execute(query)]
     if replaced:
         await conn.execute(
             update(_D).where(_D.c.id.in_([r.id for r in replaced])).values(superseded=True)
@@ -123,6 +127,7 @@ async def submit(
             submitted_by=person_id,
             deadline_code=doc.deadline_code,
             on_time=doc.on_time,
+            sign_off_status=sign_off,
         )
         .returning(_D.c.id)
     )

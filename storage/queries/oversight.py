@@ -1,5 +1,9 @@
 """What status, oversight, review and export read and change.
 
+Facts and the review listing take only what counts: a report or document waiting for the unit
+head's sign-off is left out, and a deadline is met when the head confirmed (see
+`storage.queries.signoff`).
+
 Reads for many units run a fixed number of statements, whatever the number of units: each
 selects by campaign (and unit kind, joined) and groups in the database or in Python, never one
 statement per unit. A value counts as reported when it was not skipped (`skipped_reason` is
@@ -31,7 +35,7 @@ from storage.models import (
     ReportSubmission,
     Unit,
 )
-from storage.queries import audit, invites
+from storage.queries import audit, invites, signoff
 
 _U = Unit.__table__  # type: ignore[attr-defined]
 _V = IndicatorValue.__table__  # type: ignore[attr-defined]
@@ -117,23 +121,25 @@ async def unit_facts(conn: AsyncConnection, *, campaign_id: str, unit_id: int) -
         facts.values[(code, period)] = ValueFact(
             None if skipped is not None else value, display, skipped, status, comment
         )
+    # Only what counts (the head's sign-off given or not needed), from when it counted.
     rows = await conn.execute(
-        select(_S.c.period, _S.c.submitted_at).where(
-            _S.c.campaign_id == campaign_id, _S.c.unit_id == unit_id
+        select(_S.c.period, signoff.report_counted_at()).where(
+            _S.c.campaign_id == campaign_id, _S.c.unit_id == unit_id, signoff.report_counts()
         )
     )
     facts.submissions = {str(r[0]): r[1] for r in rows}
+    counted_at = signoff.document_counted_at()
     rows = await conn.execute(
         select(
             _D.c.doc_type,
-            _D.c.submitted_at,
+            counted_at,
             _D.c.number,
             _D.c.review_status,
             _D.c.review_comment,
             _D.c.superseded,
         )
-        .where(_D.c.campaign_id == campaign_id, _D.c.unit_id == unit_id)
-        .order_by(_D.c.submitted_at, _D.c.id)
+        .where(_D.c.campaign_id == campaign_id, _D.c.unit_id == unit_id, signoff.document_counts())
+        .order_by(counted_at, _D.c.id)
     )
     docs: dict[str, list[tuple[Any, ...]]] = {}
     for r in rows:
@@ -218,27 +224,32 @@ async def facts_by_unit(
         of(unit_id).values[(code, period)] = ValueFact(
             None if skipped is not None else value, display, skipped, status, comment
         )
+    counted_at = signoff.document_counted_at()
     if submission_periods:
         q = _in_scope(
-            select(_S.c.unit_id, _S.c.period, _S.c.submitted_at).select_from(_S),
+            select(_S.c.unit_id, _S.c.period, signoff.report_counted_at()).select_from(_S),
             _S.c.unit_id,
             campaign_id=campaign_id,
             kinds=kinds,
-        ).where(_S.c.campaign_id == campaign_id, _S.c.period.in_(sorted(submission_periods)))
+        ).where(
+            _S.c.campaign_id == campaign_id,
+            _S.c.period.in_(sorted(submission_periods)),
+            signoff.report_counts(),
+        )
         for unit_id, period, at in await conn.execute(q):
             of(unit_id).submissions[period] = at
     q = _in_scope(
         select(
             _D.c.unit_id,
             _D.c.doc_type,
-            func.min(_D.c.submitted_at),
-            func.max(_D.c.submitted_at),
+            func.min(counted_at),
+            func.max(counted_at),
             func.count(),
         ).select_from(_D),
         _D.c.unit_id,
         campaign_id=campaign_id,
         kinds=kinds,
-    ).where(_D.c.campaign_id == campaign_id)
+    ).where(_D.c.campaign_id == campaign_id, signoff.document_counts())
     q = q.group_by(_D.c.unit_id, _D.c.doc_type)
     for unit_id, doc_type, first, last, n in await conn.execute(q):
         of(unit_id).documents[doc_type] = DocumentFact(doc_type, first, last, n)
@@ -289,7 +300,12 @@ def _pending_queries(campaign_id: str, kinds: Kinds) -> tuple[Any, Any]:
         _S.c.unit_id,
         campaign_id=campaign_id,
         kinds=kinds,
-    ).where(_S.c.campaign_id == campaign_id, _report_pending())
+    ).where(
+        _S.c.campaign_id == campaign_id,
+        _report_pending(),
+        # Waiting for the unit head's sign-off (a first report, or a correction): not yet.
+        _S.c.sign_off_status == signoff.CONFIRMED,
+    )
     documents = _in_scope(
         select(_D.c.id, _D.c.doc_type, _D.c.submitted_at, *unit_cols).select_from(_D),
         _D.c.unit_id,
@@ -299,6 +315,7 @@ def _pending_queries(campaign_id: str, kinds: Kinds) -> tuple[Any, Any]:
         _D.c.campaign_id == campaign_id,
         _D.c.review_status == "pending",
         _D.c.superseded.is_(False),
+        _D.c.sign_off_status == signoff.CONFIRMED,
     )
     return reports, documents
 
@@ -352,7 +369,12 @@ async def get_submission(
                 _S.c.review_status,
             )
             .select_from(_S.join(_U, _U.c.id == _S.c.unit_id))
-            .where(_S.c.id == submission_id, _S.c.campaign_id == campaign_id)
+            .where(
+                _S.c.id == submission_id,
+                _S.c.campaign_id == campaign_id,
+                # Waiting for the unit's head (or returned by them): not the office's yet.
+                _S.c.sign_off_status == signoff.CONFIRMED,
+            )
         )
     ).first()
     if row is None:
@@ -492,7 +514,11 @@ async def get_document(
                 _D.c.superseded,
             )
             .select_from(_D.join(_U, _U.c.id == _D.c.unit_id))
-            .where(_D.c.id == document_id, _D.c.campaign_id == campaign_id)
+            .where(
+                _D.c.id == document_id,
+                _D.c.campaign_id == campaign_id,
+                _D.c.sign_off_status == signoff.CONFIRMED,
+            )
         )
     ).first()
     if row is None:

@@ -18,13 +18,10 @@ from storage.queries.people import find_identity
 
 
 def oversight_router() -> Router:
-    """The bot's router with the oversight commands, whether or not the lead has wired them."""
-    from handlers import admin, build_router, status
+    """The bot's router, as the running bot builds it."""
+    from handlers import build_router
 
-    root = build_router()
-    root.include(status.router)
-    root.include(admin.router)
-    return root
+    return build_router()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
 from tests.harness import Clock, codes_for, running_bot
 from tests.oversight import seed
-from tests.oversight.desk import oversight_router
 
 TELEGRAM_TOKEN = "123456:TEST-token-abcdef"
 ZALO_TOKEN = "98765:TEST-zalo-token"
@@ -91,11 +90,9 @@ async def bot(
     messenger: Messenger,
     sqlite_url: str,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     campaign: Campaign,
 ) -> AsyncIterator[App]:
-    """The bot with the oversight commands, mid-April 2024, Phường Ka Long's history loaded."""
-    monkeypatch.setattr("bot.app.build_router", oversight_router)
+    """The bot mid-April 2024, Phường Ka Long's history loaded."""
     clock = Clock(seed.local(seed.date(2024, 4, 15), 9))
     async with running_bot(messenger.settings(sqlite_url, tmp_path / "data"), clock=clock) as app:
         await seed.ka_long_story(app.db, campaign)

@@ -121,3 +121,41 @@ async def files() -> AsyncIterator[FileServer]:
 def uploads(tmp_path: Path) -> Path:
     """Where kept files land: <data>/uploads/<campaign>/<unit>/."""
     return tmp_path / "data" / "uploads"
+
+
+# -- a campaign that asks for the head's sign-off ---------------------------------------------
+
+#: A deadline for February's report, due on 20/03/2024 (today, in these tests): a report
+#: counted today is on time, one the head confirms tomorrow is late.
+FEBRUARY_DEADLINE: dict[str, Any] = {
+    "code": "D_T02",
+    "title": "Báo cáo kết quả thực hiện tháng 02/2024",
+    "due": "2024-03-20",
+    "applies_to": {"kinds": ["COMMUNE"]},
+    "fulfilled_by": {"report": {"frequency": "monthly"}},
+    "command": "/baocao",
+}
+
+
+@pytest.fixture(scope="session")
+def signoff_campaign_file(campaign_file: Path) -> Path:
+    """The campaign above, asking for the head's sign-off on reports and documents, with a
+    deadline for February's report."""
+    data = yaml.safe_load(campaign_file.read_text(encoding="utf-8"))
+    data["sign_off"] = {"reports": True, "documents": True}
+    data["deadlines"] = [*data["deadlines"], FEBRUARY_DEADLINE]
+    path = campaign_file.parent / "campaign-sign-off.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def signoff_bot(
+    messenger: Messenger, sqlite_url: str, tmp_path: Path, signoff_campaign_file: Path, clock: Clock
+) -> AsyncIterator[App]:
+    """The bot running the sign-off campaign."""
+    settings = messenger.settings_for(
+        sqlite_url, data_dir=tmp_path / "data", campaign_file=signoff_campaign_file
+    )
+    async with running_bot(settings, clock=clock) as app:
+        yield app
