@@ -166,6 +166,7 @@ class _Photo:
 
     url: str
     caption: str | None
+    link_text: str  # what is sent instead when Zalo will not take the photo
 
 
 class ZaloChannel:
@@ -207,7 +208,15 @@ class ZaloChannel:
 
         async def one(_i: int, piece: str | _Photo) -> None:
             if isinstance(piece, _Photo):
-                await self._guarded(self.api.send_photo(chat_id, piece.url, piece.caption))
+                try:
+                    await self._guarded(self.api.send_photo(chat_id, piece.url, piece.caption))
+                except Rejected as exc:
+                    # Zalo refused the photo (it could not fetch it, say): the text and the
+                    # link still reach the person, rather than nothing at all.
+                    log.warning("Zalo refused a photo (%s); sending its link instead", exc)
+                    if piece.caption:
+                        await self._guarded(self.api.send_message(chat_id, piece.caption))
+                    await self._guarded(self.api.send_message(chat_id, piece.link_text))
             else:
                 await self._guarded(self.api.send_message(chat_id, piece))
 
@@ -222,13 +231,14 @@ class ZaloChannel:
             return list(split_text(with_text_fallbacks(reply), TEXT_LIMIT))
         text = with_numbered_options(reply)
         pieces = split_text(text, TEXT_LIMIT) if text.strip() else []
-        if att.kind == "photo":
-            # A short reply is one message, the photo with its caption.
-            return [_Photo(link.url, pieces[0] if pieces else None), *pieces[1:]]
         from handlers import texts_files
 
         name = att.file_name or link.name
-        return [*pieces, texts_files.download_link(name, link.url, link.last_day)]
+        link_text = texts_files.download_link(name, link.url, link.last_day)
+        if att.kind == "photo":
+            # A short reply is one message, the photo with its caption.
+            return [_Photo(link.url, pieces[0] if pieces else None, link_text), *pieces[1:]]
+        return [*pieces, link_text]
 
     async def _publish(self, att: Attachment) -> Link | None:
         """The attachment's link; None without a public address or when the file is gone."""

@@ -295,3 +295,42 @@ async def test_a_photo_left_in_the_outbox_by_a_crash_goes_out_at_the_next_start(
         assert [m.method for m in user.raw.messages] == ["sendPhoto"]
         assert user.raw.messages[0].photo_data == chart.read_bytes()
         assert await values(app, OutboxMessage, "status") == [("sent",)]
+
+
+async def test_a_photo_zalo_cannot_fetch_still_reaches_the_person_as_a_link(
+    messenger: Messenger, sqlite_url: str, clock: Clock
+) -> None:
+    """A public address that does not reach the bot (a proxy not forwarding /files/): Zalo
+    refuses the photo, and the caption and the link are sent as text instead."""
+    port, nowhere = free_port(), free_port()
+    settings = messenger.settings_for(
+        sqlite_url,
+        webhook_base_url=f"http://127.0.0.1:{nowhere}",
+        webhook_secret=HOOK_SECRET,
+        webhook_listen=f"127.0.0.1:{port}",
+    )
+    zalo_of(messenger).server.fetch_photos = True
+    user = zalo_of(messenger).user(4, "Lan")
+    async with running_bot(settings, clock=clock) as app:
+        chart = app.settings.data_dir / "charts" / "bieu-do.png"
+        chart.parent.mkdir(parents=True)
+        chart.write_bytes(b"\x89PNG\r\n\x1a\n" + b"2" * 64)
+        reply = Reply("Biểu đồ tổng hợp", attachment=Attachment(str(chart), kind="photo"))
+        async with app.db.transaction() as conn:
+            out = await q.enqueue_replies(
+                conn,
+                channel="zalo",
+                chat_id=user.chat_id,
+                payloads=[reply.to_json()],
+                inbox_id=None,
+                now=app.services.clock(),
+            )
+        await app.pipeline.deliver(out)
+        await app.pipeline.drain(5)
+        assert [(m.method, m.content) for m in user.raw.messages][:1] == [
+            ("sendMessage", "Biểu đồ tổng hợp")
+        ]
+        [link] = LINK.findall(user.raw.messages[1].content)
+        assert link.startswith(f"http://127.0.0.1:{nowhere}/files/")
+        assert len(user.raw.messages) == 2
+        assert await values(app, OutboxMessage, "status") == [("sent",)]
