@@ -138,14 +138,21 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     _prepare(settings)
 
-    async def go() -> list[str] | None:
+    async def go() -> list[str] | str | None:
+        from bot.campaign import Campaign
         from bot.invitations import issue_codes
-        from storage.campaign_sync import ensure_campaign_loaded
+        from storage.campaign_sync import ensure_campaign_loaded, load_definition
         from storage.db import Database
 
         database = Database(settings.resolved_database_url())
         try:
             cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            if args.role == "leader":
+                async with database.read() as conn:
+                    campaign = Campaign.model_validate(await load_definition(conn, campaign_id=cid))
+                refused = _leader_refused(campaign, args.unit_code)
+                if refused:
+                    return refused
             return await issue_codes(
                 database,
                 campaign_id=cid,
@@ -162,9 +169,25 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     if codes is None:
         _err(f"Không có đơn vị mã {args.unit_code!r}. Xem danh sách bằng `python -m bot units`.")
         return 1
+    if isinstance(codes, str):
+        _err(codes)
+        return 2
     for c in codes:
         _print(c)
     return 0
+
+
+def _leader_refused(campaign: Any, unit_code: str) -> str:
+    """Why a leader's code may not be issued for this unit ('' when it may): as in /moi, only
+    for a city office of the coordinating office's kind (the leader reads everything)."""
+    unit = campaign.unit(unit_code)
+    coordinator = campaign.unit(campaign.campaign.coordinator_unit)
+    if unit is None or coordinator is None or unit.kind == coordinator.kind:
+        return ""  # an unknown unit is reported as such by the caller
+    return (
+        f"Không cấp mã Lãnh đạo UBND thành phố cho {unit.name}: mã này chỉ cấp cho một cơ quan "
+        f"cấp thành phố, ví dụ: python -m bot invite VP_HDND_UBND --role leader"
+    )
 
 
 def export(settings: Settings, args: argparse.Namespace) -> int:

@@ -89,6 +89,11 @@ def test_invite_codes_for_a_leader_of_the_city(db: Path) -> None:
     assert outcome is Redeem.OK
     assert info is not None
     assert (info.role, info.unit_name) == ("leader", "Văn phòng HĐND và UBND thành phố")
+    # Not for a commune: a leader's code reads the whole campaign.
+    refused = run(["invite", "P_KA_LONG", "--role", "leader"], db)
+    assert refused.returncode == 2
+    assert "Không cấp mã Lãnh đạo UBND thành phố cho Phường Ka Long" in refused.stderr
+    assert refused.stdout == ""
     # The terminal demo greets a leader with what a leader does.
     demo = run(["demo", "--unit", "VP_HDND_UBND", "--role", "leader"], db, stdin="/quahan\n")
     assert demo.returncode == 0, demo.stderr
