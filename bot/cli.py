@@ -10,9 +10,12 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.campaign import Campaign
 
 
 def _print(s: str = "") -> None:
@@ -177,7 +180,7 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _leader_refused(campaign: Any, unit_code: str) -> str:
+def _leader_refused(campaign: Campaign, unit_code: str) -> str:
     """Why a leader's code may not be issued for this unit ('' when it may): as in /moi, only
     for a city office of the coordinating office's kind (the leader reads everything)."""
     unit = campaign.unit(unit_code)

@@ -12,25 +12,28 @@ data names.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.campaign.schema import Campaign, Deadline, Unit
+from bot.campaign.schema import Award, Campaign, Deadline, Unit
 from bot.conversation import Ctx
+from bot.domain.awards import AwardResult, applies, evaluate
 from bot.domain.status import (
     UnitFacts,
+    ValueFact,
     effective_deadlines,
+    meets_target,
     report_periods,
 )
 from bot.vntext import fold
 from handlers import texts
 from handlers import texts_oversight as tx
 from storage.models import Role
-from storage.queries import oversight, people
+from storage.queries import assessments, oversight, people
 
 ADMINS = frozenset({"admin"})
 LEADERS = frozenset({Role.LEADER.value})
@@ -225,3 +228,59 @@ async def scoped_units(
         ids[ref.code] = ref.id
         facts[ref.code] = by_id.get(ref.id, UnitFacts())
     return Scoped(units, ids, facts)
+
+
+def value_lines(campaign: Campaign, values: Collection[oversight.ValueRow]) -> list[str]:
+    """A report's values, numbered, each against its target (for whoever reviews it)."""
+    lines = []
+    for n, v in enumerate(values, start=1):
+        ind = campaign.indicator(v.indicator_code)
+        met = (
+            meets_target(ind, ValueFact(v.value, v.display), campaign.rating_scale)
+            if ind is not None and v.skipped_reason is None
+            else None
+        )
+        lines.append(
+            tx.review_value_line(
+                n,
+                ind,
+                code=v.indicator_code,
+                display=v.display,
+                skipped=v.skipped_reason,
+                status=v.review_status,
+                met=met,
+            )
+        )
+    return lines
+
+
+async def award_results(
+    conn: AsyncConnection,
+    award: Award,
+    campaign: Campaign,
+    scoped: Scoped,
+    *,
+    campaign_id: str,
+    kinds: frozenset[str] | None,
+    today: date,
+    deadlines: Sequence[Deadline],
+    tz: ZoneInfo,
+) -> list[AwardResult]:
+    """The award evaluated for every scoped unit it applies to, with the office's verdicts."""
+    verdicts = await assessments.for_units(
+        conn, campaign_id=campaign_id, kinds=kinds, award_code=award.code
+    )
+    return [
+        evaluate(
+            award,
+            campaign,
+            u,
+            scoped.facts[u.code],
+            today=today,
+            deadlines=deadlines,
+            tz=tz,
+            assessments=assessments.as_facts(verdicts.get(scoped.ids[u.code], ())),
+        )
+        for u in scoped.units
+        if applies(award, u)
+    ]

@@ -41,6 +41,7 @@ from handlers import texts_oversight as tx
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
+    award_results,
     campaign_of,
     deadline_report_periods,
     deadlines_of,
@@ -210,22 +211,18 @@ async def awards_cmd(ctx: Ctx) -> None:
     scoped = await load_scoped(
         ctx, reach, submission_periods=deadline_report_periods(deadlines), latest_values=True
     )
-    by_unit = await assessments.for_units(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds, award_code=award.code
-    )
     results = rank(
-        evaluate(
+        await award_results(
+            ctx.conn,
             award,
             campaign,
-            u,
-            scoped.facts[u.code],
+            scoped,
+            campaign_id=ctx.services.campaign_id,
+            kinds=reach.kinds,
             today=today,
             deadlines=deadlines,
             tz=tz,
-            assessments=assessments.as_facts(by_unit.get(scoped.ids[u.code], ())),
         )
-        for u in scoped.units
-        if applies(award, u)
     )
     if not results:
         ctx.reply(tx.AWARDS_NO_UNITS.format(scope=reach.label, title=award.title))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bot.conversation import Ctx, Router
 from bot.domain.periods import period_label
-from bot.domain.status import ValueFact, meets_target, report_month, status_month
+from bot.domain.status import report_month, status_month
 from bot.messages import Choice
 from handlers import texts_oversight as tx
 from handlers.admin_common import (
@@ -32,6 +32,7 @@ from handlers.admin_common import (
     tell_unit,
     today_of,
     tz_of,
+    value_lines,
 )
 from storage.queries import audit, oversight
 
@@ -127,24 +128,7 @@ async def _show_report(ctx: Ctx, reach: Reach, ident: int) -> None:
             state=tx.REVIEW_STATES.get(sub.review_status, sub.review_status),
         )
     ]
-    for n, v in enumerate(values, start=1):
-        ind = campaign.indicator(v.indicator_code)
-        met = (
-            meets_target(ind, ValueFact(v.value, v.display), campaign.rating_scale)
-            if ind is not None and v.skipped_reason is None
-            else None
-        )
-        lines.append(
-            tx.review_value_line(
-                n,
-                ind,
-                code=v.indicator_code,
-                display=v.display,
-                skipped=v.skipped_reason,
-                status=v.review_status,
-                met=met,
-            )
-        )
+    lines += value_lines(campaign, values)
     if not values:
         lines.append(tx.REVIEW_REPORT_EMPTY)
     choices = []

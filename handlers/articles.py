@@ -55,12 +55,7 @@ def parse_link(text: str) -> str:
     return s
 
 
-def _read_link(ctx: Ctx, q: forms.Question, text: str) -> tuple[str, str]:
-    link = parse_link(text)
-    return link, link
-
-
-forms.register_reader("url", _read_link)
+forms.register_text_parser("url", parse_link)
 
 
 @router.command("baiviet", description=texts.CMD_ARTICLE, roles=REPORTERS)

@@ -58,12 +58,7 @@ def parse_doc_number(text: str) -> str:
     return s
 
 
-def _read_number(ctx: Ctx, q: forms.Question, text: str) -> tuple[str, str]:
-    number = parse_doc_number(text)
-    return number, number
-
-
-forms.register_reader("doc_number", _read_number)
+forms.register_text_parser("doc_number", parse_doc_number)
 
 
 @router.command("nopvanban", description=texts.CMD_DOCUMENT, roles=REPORTERS)

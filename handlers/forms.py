@@ -126,6 +126,17 @@ def register_reader(type_name: str, reader: Reader) -> None:
     READERS[type_name] = reader
 
 
+def register_text_parser(type_name: str, parse: Callable[[str], str]) -> None:
+    """A question type whose answer is text that `parse` checks and cleans (raising
+    `BadValue`); what it returns is both stored and echoed."""
+
+    def reader(_ctx: Ctx, _q: Question, text: str) -> tuple[str, str]:
+        value = parse(text)
+        return value, value
+
+    register_reader(type_name, reader)
+
+
 class Questions(Sequence[Question]):
     """A form's questions, decoded only when looked at: a form is read back on every answer,
     and most answers look at one question only."""

@@ -151,29 +151,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     stored = await reports.values_for(
         ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
     )
-    # A one-off indicator answered in an earlier report is not asked again, unless it was
-    # returned for correction (the item by Phòng Nội vụ, or the report by the unit's head):
-    # then this month's report is where it is corrected.
-    once = sorted({p for ind, p in due if ind.frequency == "once"})
-    head_returned = {
-        p
-        for p, state in (
-            await signoff_q.report_states(
-                ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=once
-            )
-            if once
-            else {}
-        ).items()
-        if state == signoff_q.RETURNED
-    }
-    due = [
-        (ind, p)
-        for ind, p in due
-        if ind.frequency != "once"
-        or (ind.code, p) not in stored
-        or stored[(ind.code, p)].review_status == "returned"
-        or p in head_returned
-    ]
+    due = await _without_settled_one_offs(ctx, who.unit_id, due, stored)
     if not due:
         ctx.clear()
         ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.label))
@@ -206,29 +184,65 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
         extra={"month": month.code},
     )
     already = all((ind.code, p) in stored for ind, p in due)
-    for ind, p in due:
-        value = stored.get((ind.code, p))
-        if value is None:
-            continue
-        key = f"{ind.code}@{p}"
-        if value.skipped_reason is not None:
-            form.skipped[key] = value.skipped_reason
-        else:
-            form.answers[key] = {"v": value.value, "d": value.display}
-    if parked is not None:
-        keys = {q.key for q in questions}
-        for key, answer in parked.answers.items():
-            if key in keys:
-                form.skipped.pop(key, None)
-                form.answers[key] = answer
-        for key, reason in parked.skipped.items():
-            if key in keys:
-                form.answers.pop(key, None)
-                form.skipped[key] = reason
+    _prefill(form, stored, parked)
     intro = (texts.REPORT_ALREADY_SENT if already else texts.REPORT_INTRO).format(
         month=month.label, unit=who.unit_name, n=len(questions)
     )
     forms.start(ctx, form, intro=intro)
+
+
+async def _without_settled_one_offs(
+    ctx: Ctx,
+    unit_id: int,
+    due: list[tuple[Indicator, str]],
+    stored: dict[tuple[str, str], reports.StoredValue],
+) -> list[tuple[Indicator, str]]:
+    """A one-off indicator answered in an earlier report is not asked again, unless it was
+    returned for correction (the item by Phòng Nội vụ, or the report by the unit's head):
+    then this month's report is where it is corrected."""
+    once = sorted({p for ind, p in due if ind.frequency == "once"})
+    head_returned: set[str] = set()
+    if once:
+        states = await signoff_q.report_states(
+            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id, periods=once
+        )
+        head_returned = {p for p, state in states.items() if state == signoff_q.RETURNED}
+    return [
+        (ind, p)
+        for ind, p in due
+        if ind.frequency != "once"
+        or (ind.code, p) not in stored
+        or stored[(ind.code, p)].review_status == "returned"
+        or p in head_returned
+    ]
+
+
+def _prefill(
+    form: forms.Form,
+    stored: dict[tuple[str, str], reports.StoredValue],
+    parked: forms.Form | None,
+) -> None:
+    """The stored values as answers, then what a left draft had for the same questions."""
+    keys = {q.key for q in form.questions}
+    for key in keys:
+        code, period = key.split("@", 1)
+        value = stored.get((code, period))
+        if value is None:
+            continue
+        if value.skipped_reason is not None:
+            form.skipped[key] = value.skipped_reason
+        else:
+            form.answers[key] = {"v": value.value, "d": value.display}
+    if parked is None:
+        return
+    for key, answer in parked.answers.items():
+        if key in keys:
+            form.skipped.pop(key, None)
+            form.answers[key] = answer
+    for key, reason in parked.skipped.items():
+        if key in keys:
+            form.answers.pop(key, None)
+            form.skipped[key] = reason
 
 
 async def save_report(ctx: Ctx, form: forms.Form) -> None:

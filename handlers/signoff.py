@@ -22,12 +22,12 @@ from collections.abc import Sequence
 
 from bot.conversation import Ctx, Router
 from bot.domain.periods import period_label
-from bot.domain.status import ValueFact, meets_target, report_month
+from bot.domain.status import report_month
 from bot.domain.values import format_date
 from bot.messages import Choice
 from handlers import texts_oversight as tx
 from handlers import texts_signoff as ts
-from handlers.admin_common import FOCAL_POINTS, campaign_of, tell_unit, tz_of
+from handlers.admin_common import FOCAL_POINTS, campaign_of, tell_unit, tz_of, value_lines
 from storage.models import Role
 from storage.queries import audit, documents, oversight, signoff
 
@@ -217,24 +217,7 @@ async def _show_report(ctx: Ctx, ident: int) -> None:
             state=_state(row.sign_off_status),
         )
     ]
-    for n, v in enumerate(values, start=1):
-        ind = campaign.indicator(v.indicator_code)
-        met = (
-            meets_target(ind, ValueFact(v.value, v.display), campaign.rating_scale)
-            if ind is not None and v.skipped_reason is None
-            else None
-        )
-        lines.append(
-            tx.review_value_line(
-                n,
-                ind,
-                code=v.indicator_code,
-                display=v.display,
-                skipped=v.skipped_reason,
-                status=v.review_status,
-                met=met,
-            )
-        )
+    lines += value_lines(campaign, values)
     if not values:
         lines.append(ts.REPORT_EMPTY)
     choices = []

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from bot.domain import periods
+
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-ROMAN = ("I", "II", "III", "IV")
 
 ROLE_LABELS = {
     "focal": "Đầu mối",
@@ -38,19 +39,10 @@ def fmt_time(moment: datetime) -> str:
 
 
 def period_label(code: str) -> str:
-    """``2024`` → năm 2024; ``2024-Q1`` → Quý I/2024; ``2024-03`` → tháng 3/2024."""
-    if code.endswith("-ONCE"):
-        return f"năm {code[:4]}"
-    if "-Q" in code:
-        year, q = code.split("-Q")
-        return f"Quý {ROMAN[int(q) - 1]}/{year}"
-    if "-H" in code:
-        year, h = code.split("-H")
-        return f"6 tháng {'đầu' if h == '1' else 'cuối'} năm {year}"
-    if "-" in code:
-        year, month = code.split("-")
-        return f"tháng {int(month)}/{year}"
-    return f"năm {code}"
+    """``2024`` → năm 2024; ``2024-Q1`` → Quý I/2024; ``2024-03`` → tháng 3/2024: the period's
+    label as it reads inside a sentence (a one-off value belongs to its year)."""
+    label = periods.period_label(code[:4] if code.endswith("-ONCE") else code)
+    return label if label.startswith("Quý") else label[0].lower() + label[1:]
 
 
 def _greeting(name: str, role: str, unit: str) -> str:

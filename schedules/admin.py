@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.campaign.schema import DEADLINE_MARGIN
 from bot.campaign.schema import Campaign as CampaignDef
 from bot.campaign.schema import Deadline as DeadlineDef
-from bot.domain.awards import applies, evaluate, machine_awards
+from bot.domain.awards import machine_awards
 from bot.domain.status import (
     DeadlineState,
     Overview,
@@ -36,11 +36,11 @@ from bot.domain.status import (
 from bot.vntext import fold
 from handlers import texts_leaders as tl
 from handlers import texts_reminders as t
-from handlers.admin_common import deadline_report_periods, scoped_units
+from handlers.admin_common import award_results, deadline_report_periods, scoped_units
 from schedules.calendar import WorkCalendar, local_date, zone
 from schedules.planner import admin_scope_kinds, in_scope
 from storage.db import Database
-from storage.queries import assessments, audit, oversight
+from storage.queries import audit, oversight
 from storage.queries import deadlines as dq
 
 _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
@@ -513,21 +513,17 @@ async def _award_standing(
         submission_periods=deadline_report_periods(deadlines),
         latest_values=True,
     )
-    verdicts = await assessments.for_units(conn, campaign_id=cid, kinds=None, award_code=award.code)
-    results = [
-        evaluate(
-            award,
-            campaign,
-            u,
-            scoped.facts[u.code],
-            today=today,
-            deadlines=deadlines,
-            tz=tz,
-            assessments=assessments.as_facts(verdicts.get(scoped.ids[u.code], ())),
-        )
-        for u in scoped.units
-        if applies(award, u)
-    ]
+    results = await award_results(
+        conn,
+        award,
+        campaign,
+        scoped,
+        campaign_id=cid,
+        kinds=None,
+        today=today,
+        deadlines=deadlines,
+        tz=tz,
+    )
     return AwardStanding(
         title=award.title,
         units=len(results),

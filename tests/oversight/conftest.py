@@ -11,11 +11,12 @@ import pytest
 
 from bot.campaign import Campaign, bundled_campaign_path, load_campaign
 from bot.conversation import Services
+from handlers import build_router
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.harness import Clock
 from tests.oversight import seed
-from tests.oversight.desk import Account, Desk, oversight_router
+from tests.oversight.desk import Account, Desk
 
 TODAY = date(2024, 4, 15)
 
@@ -43,7 +44,7 @@ async def db(sqlite_url: str) -> AsyncIterator[Database]:
 async def desk(
     db: Database, sqlite_url: str, campaign: Campaign, clock: Clock, tmp_path: Path
 ) -> Desk:
-    router = oversight_router()
+    router = build_router()
     services = Services(
         settings=make_settings(sqlite_url, data_dir=tmp_path / "data"),
         campaign_id=seed.CAMPAIGN_ID,

@@ -17,13 +17,6 @@ from storage.db import Database
 from storage.queries.people import find_identity
 
 
-def oversight_router() -> Router:
-    """The bot's router, as the running bot builds it."""
-    from handlers import build_router
-
-    return build_router()
-
-
 @dataclass(frozen=True)
 class Account:
     channel: str
