@@ -19,6 +19,7 @@ and return is in the audit log.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.conversation import Ctx, Router
 from bot.domain.periods import period_label
@@ -285,16 +286,7 @@ async def _confirm_report(ctx: Ctx, ident: int) -> None:
         old={"sign_off_status": row.sign_off_status},
         new={"sign_off_status": signoff.CONFIRMED, "period": row.period},
     )
-    told = await tell_unit(
-        ctx,
-        row.unit_id,
-        ts.NOTICE_CONFIRMED.format(
-            head=who.full_name or ts.HEAD_FALLBACK, what=what, unit=who.unit_name
-        ),
-        FOCAL_POINTS,
-    )
-    at = tx.fmt_local(now, tz_of(ctx))
-    _done(ctx, ts.CONFIRMED.format(what=what, at=at, people=told), told)
+    await _confirmed(ctx, row.unit_id, what, now)
 
 
 async def _confirm_document(ctx: Ctx, ident: int) -> None:
@@ -325,13 +317,16 @@ async def _confirm_document(ctx: Ctx, ident: int) -> None:
         old={"sign_off_status": doc.sign_off_status, "superseded": replaced or None},
         new={"sign_off_status": signoff.CONFIRMED, "on_time": on_time},
     )
+    await _confirmed(ctx, doc.unit_id, what, now)
+
+
+async def _confirmed(ctx: Ctx, unit_id: int, what: str, now: datetime) -> None:
+    """Tell the unit's focal points that the head confirmed `what`, and the head that it is."""
+    who = ctx.who
+    head = (who.full_name if who else "") or ts.HEAD_FALLBACK
+    unit = who.unit_name if who else ""
     told = await tell_unit(
-        ctx,
-        doc.unit_id,
-        ts.NOTICE_CONFIRMED.format(
-            head=who.full_name or ts.HEAD_FALLBACK, what=what, unit=who.unit_name
-        ),
-        FOCAL_POINTS,
+        ctx, unit_id, ts.NOTICE_CONFIRMED.format(head=head, what=what, unit=unit), FOCAL_POINTS
     )
     at = tx.fmt_local(now, tz_of(ctx))
     _done(ctx, ts.CONFIRMED.format(what=what, at=at, people=told), told)

@@ -162,8 +162,10 @@ class Database:
                 raw.execute(verb)
             # SQLAlchemy began its own bookkeeping at the first statement through it; the
             # driver has nothing open any more, so this only closes that bookkeeping.
-            if writer.in_transaction():
-                writer.rollback() if verb == "ROLLBACK" else writer.commit()
+            if writer.in_transaction() and verb == "ROLLBACK":
+                writer.rollback()
+            elif writer.in_transaction():
+                writer.commit()
         except BaseException:
             # A connection in an unknown state is not used again.
             self._writer = None
