@@ -34,12 +34,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, select
 
-from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.conversation import Ctx, Router, Services
-from bot.domain.periods import Month, period_for
-from bot.domain.values import format_value, to_json
-from bot.messages import Incoming, Kind, Reply
-from bot.settings import Settings
+from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from core.domain.periods import Month, period_for
+from core.domain.values import format_value, to_json
+from core.messages import Incoming, Kind, Reply
+from core.settings import Settings
+from handlers.conversation import Ctx, Router, Services
 from storage.db import Database, upgrade
 from storage.models import (
     Document,

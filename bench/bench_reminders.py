@@ -33,12 +33,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from bot.campaign.schema import Campaign
 from bot.channels.telegram import TelegramChannel, make_bot
-from bot.messages import Incoming
+from core.campaign.schema import Campaign
+from core.messages import Incoming
+from core.ratelimit import Limits
 from schedules.calendar import WorkCalendar
 from schedules.planner import PlanSettings, ReminderPlan, plan
-from schedules.ratelimit import Limits
 from schedules.sender import ReminderSender, SendSettings
 from storage.campaign_sync import sync_campaign
 from storage.db import Database, upgrade

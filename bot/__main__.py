@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from core.settings import Settings
 
 ROLES = ("focal", "deputy", "head", "admin", "leader")
 DESCRIPTION = (

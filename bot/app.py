@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.channels.base import Channel
-from bot.conversation import Router, Services
-from bot.files import FileStore
 from bot.pipeline import Pipeline
-from bot.settings import Settings
 from bot.state import DatabaseStateStore, RedisStateStore, StateStore
+from core.channel import Channel
+from core.ratelimit import Limits, RateLimiters
+from core.settings import Settings
 from handlers import build_router
-from schedules.ratelimit import Limits, RateLimiters
+from handlers.conversation import Router, Services
 from storage.campaign_sync import active_campaign_id, ensure_campaign_loaded
 from storage.db import Database
+from storage.files import FileStore
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class App:
                 campaign_id = await active_campaign_id(conn)
         campaign = None
         if campaign_id:
-            from bot.campaign import Campaign as CampaignDef
+            from core.campaign import Campaign as CampaignDef
             from storage.campaign_sync import load_definition
 
             async with db.read() as conn:
@@ -134,9 +134,9 @@ class App:
         self._tasks.append(asyncio.create_task(menus.run(), name="menus:telegram"))
 
     async def start_zalo(self) -> None:
+        from bot.channels.published import FileLinks
         from bot.channels.zalo import ZaloChannel
         from bot.channels.zalo_api import ZaloBotAPI
-        from bot.published import FileLinks
 
         s = self.settings
         api = ZaloBotAPI(s.secret("zalo_bot_token"), base_url=s.zalo_api_base)
@@ -230,7 +230,7 @@ class App:
         the published files' links (each checks its signature)."""
         from aiohttp import web
 
-        from bot.published import FileLinks
+        from bot.channels.published import FileLinks
 
         s = self.settings
         app = web.Application(client_max_size=1 << 20)

@@ -12,10 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings
+from core.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.campaign import Campaign
+    from core.campaign import Campaign
 
 
 def _print(s: str = "") -> None:
@@ -79,7 +79,7 @@ def db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def campaign(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.campaign import CampaignFileError, load_campaign
+    from core.campaign import CampaignFileError, load_campaign
 
     try:
         parsed = load_campaign(args.file)
@@ -142,8 +142,8 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     _prepare(settings)
 
     async def go() -> list[str] | str | None:
-        from bot.campaign import Campaign
         from bot.invitations import issue_codes
+        from core.campaign import Campaign
         from storage.campaign_sync import ensure_campaign_loaded, load_definition
         from storage.db import Database
 
@@ -201,8 +201,8 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
     _prepare(settings)
 
     async def go() -> tuple[int, int]:
-        from bot.campaign import Campaign as CampaignDef
         from bot.export import export_workbook
+        from core.campaign import Campaign as CampaignDef
         from storage.campaign_sync import ensure_campaign_loaded, load_definition
         from storage.db import Database
 
@@ -233,7 +233,7 @@ def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int
     _prepare(settings)
 
     async def go() -> tuple[bool, str]:
-        from handlers import texts_reminders as t
+        from core.texts import reminders as t
         from schedules.jobs import campaign_from_db
         from storage.campaign_sync import ensure_campaign_loaded
         from storage.db import Database

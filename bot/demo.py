@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.app import App
 from bot.channels.terminal import TerminalChannel, read_lines
 from bot.invitations import issue_codes
-from bot.settings import Settings
+from core.settings import Settings
 from storage.queries.people import find_identity
 from storage.queries.units import UnitRow, get_unit_by_code, list_units
 

@@ -30,11 +30,11 @@ from typing import IO, TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from bot.campaign.schema import Campaign, Deadline, Indicator
-from bot.domain.periods import months_between, period_for, period_label
-from bot.domain.status import ValueFact, effective_deadlines, local_date, meets_target
-from bot.domain.values import format_target, format_value, from_json
-from handlers import texts_oversight as tx
+from core.campaign.schema import Campaign, Deadline, Indicator
+from core.domain.periods import months_between, period_for, period_label
+from core.domain.status import ValueFact, effective_deadlines, local_date, meets_target
+from core.domain.values import format_target, format_value, from_json
+from core.texts import oversight as tx
 from storage.queries import oversight
 
 if TYPE_CHECKING:

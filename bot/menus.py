@@ -34,9 +34,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable
-from bot.conversation import Ctx, Router
-from schedules.ratelimit import ChannelLimiter
+from core.channel import Rejected, RetryAfter, Transient, Unreachable
+from core.ratelimit import ChannelLimiter
+from handlers.conversation import Ctx, Router
 from storage.db import Database
 from storage.models import ChatIdentity, Membership, Role
 

@@ -21,7 +21,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.channels.base import (
+from bot.state import ChatKey, StateStore
+from core.channel import (
     Channel,
     DeliveryError,
     FileTooBig,
@@ -31,13 +32,12 @@ from bot.channels.base import (
     Transient,
     Unreachable,
 )
-from bot.conversation import AfterCommit, Ctx, Router, Services
-from bot.files import MAX_UPLOAD_BYTES, FileStore
-from bot.messages import Incoming, Reply
-from bot.state import ChatKey, StateStore
-from handlers import texts
-from schedules.ratelimit import RateLimiters
+from core.messages import Incoming, Reply
+from core.ratelimit import RateLimiters
+from core.texts import common as texts
+from handlers.conversation import AfterCommit, Ctx, Router, Services
 from storage.db import Database
+from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.queries import pipeline as q
 from storage.queries.people import find_identity, set_identity_active, touch_identity
 
@@ -353,7 +353,7 @@ def _with_existing_file(reply: Reply) -> Reply:
     att = reply.attachment
     if att is None or Path(att.path).is_file():
         return reply
-    from handlers import texts
+    from core.texts import common as texts
 
     log.warning("attachment %s is gone; sending the text with a note", Path(att.path).name)
     return Reply(reply.text.rstrip() + "\n\n" + texts.ATTACHMENT_GONE, reply.choices)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.conversation import Router
+from handlers.conversation import Router
 
 if TYPE_CHECKING:
-    from bot.campaign import Campaign
+    from core.campaign import Campaign
 
 
 def build_router(campaign: Campaign | None = None) -> Router:

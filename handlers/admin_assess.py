@@ -18,19 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from bot.campaign.schema import Award, Unit
-from bot.conversation import DRAFTS, Ctx, Router
-from bot.domain.awards import (
+from core.campaign.schema import Award, Unit
+from core.domain.awards import (
     assessable_awards,
     machine_awards,
     officer_criteria,
     officer_results,
 )
-from bot.messages import Choice
-from bot.vntext import fold
-from handlers import forms, texts
-from handlers import texts_assessment as ta
-from handlers import texts_oversight as tx
+from core.messages import Choice
+from core.texts import assessment as ta
+from core.texts import common as texts
+from core.texts import oversight as tx
+from core.vntext import fold
+from handlers import forms
 from handlers.admin_common import (
     ADMINS,
     Reach,
@@ -41,6 +41,7 @@ from handlers.admin_common import (
     require_reach,
     tz_of,
 )
+from handlers.conversation import DRAFTS, Ctx, Router
 from storage.queries import assessments, audit, oversight
 from storage.queries.units import get_unit_by_code
 

@@ -19,19 +19,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.campaign.schema import Award, Campaign, Deadline, Unit
-from bot.conversation import Ctx
-from bot.domain.awards import AwardResult, applies, evaluate
-from bot.domain.status import (
+from core.campaign.schema import Award, Campaign, Deadline, Unit
+from core.domain.awards import AwardResult, applies, evaluate
+from core.domain.status import (
     UnitFacts,
     ValueFact,
     effective_deadlines,
     meets_target,
     report_periods,
 )
-from bot.vntext import fold
-from handlers import texts
-from handlers import texts_oversight as tx
+from core.texts import common as texts
+from core.texts import oversight as tx
+from core.vntext import fold
+from handlers.conversation import Ctx
 from storage.models import Role
 from storage.queries import assessments, oversight, people
 

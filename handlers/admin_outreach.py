@@ -12,20 +12,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.campaign.schema import Deadline, Indicator, Unit
-from bot.conversation import OFFERED, Ctx, Router
-from bot.domain.periods import Month, period_label
-from bot.domain.status import (
+from core.campaign.schema import Deadline, Indicator, Unit
+from core.domain.periods import Month, period_label
+from core.domain.status import (
     current_period,
     missing_deadline,
     missing_indicator,
     overview_month,
     report_month,
 )
-from bot.messages import Choice, Kind
-from bot.vntext import fold
-from handlers import texts_leaders as tl
-from handlers import texts_oversight as tx
+from core.messages import Choice, Kind
+from core.texts import leaders as tl
+from core.texts import oversight as tx
+from core.vntext import fold
 from handlers.admin_common import (
     ADMINS,
     EVERYONE,
@@ -42,6 +41,7 @@ from handlers.admin_common import (
     today_of,
     tz_of,
 )
+from handlers.conversation import OFFERED, Ctx, Router
 from storage.models import Role
 from storage.queries import audit, oversight, people
 from storage.queries.units import get_unit_by_code

@@ -3,7 +3,7 @@
 per-unit view leads to `/danhgia`) and `/xuat` (the Excel export).
 
 Each reads the units in the admin's reach with a fixed number of statements (see
-`storage.queries.oversight`) and leaves the reckoning to `bot.domain`.
+`storage.queries.oversight`) and leaves the reckoning to `core.domain`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from bot import charts
-from bot.conversation import Ctx, Router
-from bot.domain.awards import (
+from bot.export import collect, workbook_summary, write_workbook
+from core.domain.awards import (
     Assessments,
     AwardResult,
     applies,
@@ -25,19 +24,19 @@ from bot.domain.awards import (
     officer_results,
     rank,
 )
-from bot.domain.periods import Month, parse_month
-from bot.domain.status import (
+from core.domain.periods import Month, parse_month
+from core.domain.status import (
     clamp_month,
     month_periods,
     overdue_by_deadline,
     overview,
     overview_month,
 )
-from bot.export import collect, workbook_summary, write_workbook
-from bot.messages import Attachment, Choice
-from handlers import texts_assessment as ta
-from handlers import texts_leaders as tl
-from handlers import texts_oversight as tx
+from core.messages import Attachment, Choice
+from core.texts import assessment as ta
+from core.texts import leaders as tl
+from core.texts import oversight as tx
+from documents import charts
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
@@ -52,6 +51,7 @@ from handlers.admin_common import (
     today_of,
     tz_of,
 )
+from handlers.conversation import Ctx, Router
 from storage.queries import assessments, audit, oversight
 from storage.queries.units import get_unit_by_code
 

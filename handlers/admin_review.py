@@ -17,11 +17,10 @@ decision is in the audit log.
 
 from __future__ import annotations
 
-from bot.conversation import Ctx, Router
-from bot.domain.periods import period_label
-from bot.domain.status import report_month, status_month
-from bot.messages import Choice
-from handlers import texts_oversight as tx
+from core.domain.periods import period_label
+from core.domain.status import report_month, status_month
+from core.messages import Choice
+from core.texts import oversight as tx
 from handlers.admin_common import (
     ADMINS,
     FOCAL_POINTS,
@@ -34,6 +33,7 @@ from handlers.admin_common import (
     tz_of,
     value_lines,
 )
+from handlers.conversation import Ctx, Router
 from storage.queries import audit, oversight
 
 router = Router()

@@ -12,10 +12,10 @@ from datetime import date
 from functools import partial
 from urllib.parse import urlsplit
 
-from bot.conversation import Ctx, Router
-from bot.domain.values import BadValue, format_date
+from core.domain.values import BadValue, format_date
+from core.texts import reporting as texts
 from handlers import forms
-from handlers import texts_reporting as texts
+from handlers.conversation import Ctx, Router
 from storage.queries import articles, audit
 
 router = Router()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation import FORM, Ctx, Router
-from bot.messages import Choice, Kind
-from handlers import texts
+from core.messages import Choice, Kind
+from core.texts import common as texts
+from handlers.conversation import FORM, Ctx, Router
 
 router = Router()
 

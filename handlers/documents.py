@@ -21,12 +21,12 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.conversation import Ctx, Router
-from bot.domain.values import BadValue, format_date, format_number
-from bot.files import MAX_UPLOAD_BYTES
+from core.domain.values import BadValue, format_date, format_number
+from core.texts import reporting as texts
+from core.texts import signoff as ts
 from handlers import forms, signoff
-from handlers import texts_reporting as texts
-from handlers import texts_signoff as ts
+from handlers.conversation import Ctx, Router
+from storage.files import MAX_UPLOAD_BYTES
 from storage.queries import audit, documents
 from storage.queries import signoff as signoff_q
 

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any, overload
 from zoneinfo import ZoneInfo
 
-from bot.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
-from bot.domain.values import BadValue, format_date, format_number, parse_value
-from bot.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
-from bot.messages import Choice, Kind
-from bot.vntext import fold
-from handlers import texts
-from handlers import texts_reporting as rtexts
+from core.domain.values import BadValue, format_date, format_number, parse_value
+from core.messages import Choice, Kind
+from core.texts import common as texts
+from core.texts import reporting as rtexts
+from core.vntext import fold
+from handlers.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
+from storage.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
 
 router = Router()
 
@@ -469,7 +469,7 @@ def _read(ctx: Ctx, q: Question, text: str) -> tuple[Any, str]:
         raise BadValue(rtexts.FORM_FILE_EXPECTED)
     if q.type in READERS:
         return READERS[q.type](ctx, q, text)
-    from bot.domain.values import to_json
+    from core.domain.values import to_json
 
     options: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v
@@ -497,7 +497,7 @@ def _read(ctx: Ctx, q: Question, text: str) -> tuple[Any, str]:
 
 # -- files ----------------------------------------------------------------------------------
 
-FILE_KINDS = tuple(MIME)  # what `bot.files.sniff` recognises: pdf, doc, docx, jpeg, png
+FILE_KINDS = tuple(MIME)  # what `storage.files.sniff` recognises: pdf, doc, docx, jpeg, png
 
 
 async def _on_file(ctx: Ctx, form: Form) -> None:

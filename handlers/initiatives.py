@@ -15,12 +15,12 @@ from difflib import SequenceMatcher
 from functools import partial
 from typing import Any
 
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.conversation import Ctx, Router
-from bot.messages import Choice
-from bot.vntext import fold
+from core.campaign.schema import Campaign as CampaignDef
+from core.messages import Choice
+from core.texts import reporting as texts
+from core.vntext import fold
 from handlers import forms
-from handlers import texts_reporting as texts
+from handlers.conversation import Ctx, Router
 from storage.queries import audit, initiatives
 
 router = Router()

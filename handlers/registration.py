@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.conversation import Ctx, Router
 from bot.menus import refresh_menu
-from bot.messages import Kind
-from handlers import texts
-from handlers import texts_leaders as tl
+from core.messages import Kind
+from core.texts import common as texts
+from core.texts import leaders as tl
 from handlers.common import commands_text
+from handlers.conversation import Ctx, Router
 from storage.models import Role
 from storage.queries import audit, invites
 from storage.queries.invites import InviteInfo, Redeem, Throttle

@@ -1,7 +1,7 @@
 """`/baocao`: a focal point reports the unit's indicator values for a month.
 
 The questions come from the campaign file: the indicators that apply to the unit and are due
-in the chosen month (see `bot.domain.periods`), in the file's order. The form engine asks them;
+in the chosen month (see `core.domain.periods`), in the file's order. The form engine asks them;
 this module only builds the questions and saves the confirmed answers.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.campaign.schema import Indicator
-from bot.conversation import Ctx, Router
-from bot.domain.periods import Month, offered_months, parse_month, period_for, period_label
-from bot.domain.values import format_target
-from bot.messages import Choice
-from handlers import forms, signoff, texts
+from core.campaign.schema import Indicator
+from core.domain.periods import Month, offered_months, parse_month, period_for, period_label
+from core.domain.values import format_target
+from core.messages import Choice
+from core.texts import common as texts
+from handlers import forms, signoff
+from handlers.conversation import Ctx, Router
 from storage.queries import audit, reports
 from storage.queries import signoff as signoff_q
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.conversation import Ctx, Router
-from bot.domain.periods import period_label
-from bot.domain.status import report_month
-from bot.domain.values import format_date
-from bot.messages import Choice
-from handlers import texts_oversight as tx
-from handlers import texts_signoff as ts
+from core.domain.periods import period_label
+from core.domain.status import report_month
+from core.domain.values import format_date
+from core.messages import Choice
+from core.texts import oversight as tx
+from core.texts import signoff as ts
 from handlers.admin_common import FOCAL_POINTS, campaign_of, tell_unit, tz_of, value_lines
+from handlers.conversation import Ctx, Router
 from storage.models import Role
 from storage.queries import audit, documents, oversight, signoff
 

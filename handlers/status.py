@@ -10,12 +10,11 @@ head, are listed after the status (for the head: what waits for them).
 
 from __future__ import annotations
 
-from bot.conversation import Ctx, Router
-from bot.domain.awards import applies, evaluate, machine_awards
-from bot.domain.status import unit_status
+from core.domain.awards import applies, evaluate, machine_awards
+from core.domain.status import unit_status
+from core.texts import leaders as tl
+from core.texts import oversight as tx
 from handlers import signoff
-from handlers import texts_leaders as tl
-from handlers import texts_oversight as tx
 from handlers.admin_common import (
     LEADERS,
     UNIT_PEOPLE,
@@ -26,6 +25,7 @@ from handlers.admin_common import (
     today_of,
     tz_of,
 )
+from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
 from storage.queries.units import get_unit_by_code
 

@@ -19,11 +19,11 @@ from datetime import date, datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.campaign.schema import DEADLINE_MARGIN
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.campaign.schema import Deadline as DeadlineDef
-from bot.domain.awards import machine_awards
-from bot.domain.status import (
+from core.campaign.schema import DEADLINE_MARGIN
+from core.campaign.schema import Campaign as CampaignDef
+from core.campaign.schema import Deadline as DeadlineDef
+from core.domain.awards import machine_awards
+from core.domain.status import (
     DeadlineState,
     Overview,
     deadline_line,
@@ -33,9 +33,9 @@ from bot.domain.status import (
     overview,
     overview_month,
 )
-from bot.vntext import fold
-from handlers import texts_leaders as tl
-from handlers import texts_reminders as t
+from core.texts import leaders as tl
+from core.texts import reminders as t
+from core.vntext import fold
 from handlers.admin_common import award_results, deadline_report_periods, scoped_units
 from schedules.calendar import WorkCalendar, local_date, zone
 from schedules.planner import admin_scope_kinds, in_scope

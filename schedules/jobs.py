@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.campaign.schema import SKIP_REFERENCE_CHECKS
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.channels.base import Channel
+from core.campaign.schema import SKIP_REFERENCE_CHECKS
+from core.campaign.schema import Campaign as CampaignDef
+from core.channel import Channel
+from core.ratelimit import DEFAULT_LIMITS, Limits
 from schedules.planner import PlanReport, PlanSettings, plan
-from schedules.ratelimit import DEFAULT_LIMITS, Limits
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
 from storage.models import Campaign as CampaignRow

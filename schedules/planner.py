@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.campaign.schema import ReminderPolicy
-from bot.campaign.schema import Unit as UnitDef
+from core.campaign.schema import Campaign as CampaignDef
+from core.campaign.schema import ReminderPolicy
+from core.campaign.schema import Unit as UnitDef
 from schedules.calendar import WorkCalendar, local_at, zone
 from storage.db import Database
 from storage.models import Role

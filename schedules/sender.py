@@ -40,13 +40,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.campaign.schema import ReminderPolicy
-from bot.campaign.schema import Unit as UnitDef
-from bot.channels.base import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
-from bot.messages import Reply
-from handlers import texts_leaders as tl
-from handlers import texts_reminders as t
+from core.campaign.schema import Campaign as CampaignDef
+from core.campaign.schema import ReminderPolicy
+from core.campaign.schema import Unit as UnitDef
+from core.channel import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from core.messages import Reply
+from core.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters, Sleep
+from core.texts import leaders as tl
+from core.texts import reminders as t
 from schedules.admin import LeaderDigest, leader_digest, render_digest
 from schedules.calendar import (
     WorkCalendar,
@@ -64,7 +65,6 @@ from schedules.planner import (
     slot_due,
     slot_name,
 )
-from schedules.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters, Sleep
 from storage.db import Database
 from storage.queries import deadlines as dq
 from storage.queries import reminders as rq

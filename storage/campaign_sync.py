@@ -20,7 +20,7 @@ from storage.queries import audit
 from storage.types import utcnow
 
 if TYPE_CHECKING:
-    from bot.campaign import Campaign as CampaignDef
+    from core.campaign import Campaign as CampaignDef
     from storage.db import Database
 
 _CAMP = Campaign.__table__  # type: ignore[attr-defined]
@@ -184,7 +184,7 @@ async def sync_campaign(conn: AsyncConnection, camp: CampaignDef, sha256: str) -
 
 async def load_campaign_file(db: Database, path: Path) -> SyncReport:
     """Validate a file (raising `CampaignFileError`), then load it in one transaction."""
-    from bot.campaign import load_campaign_text
+    from core.campaign import load_campaign_text
 
     raw = await asyncio.to_thread(Path(path).read_bytes)
     sha256 = hashlib.sha256(raw).hexdigest()
@@ -203,7 +203,7 @@ async def load_campaign_file(db: Database, path: Path) -> SyncReport:
 
 async def ensure_campaign_loaded(db: Database, path: Path | None) -> str:
     """Load the configured (or bundled) campaign if the database lacks it or it changed."""
-    from bot.campaign import bundled_campaign_path
+    from core.campaign import bundled_campaign_path
 
     report = await load_campaign_file(db, path or bundled_campaign_path())
     return report.campaign_id

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from storage.db import Database, upgrade
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

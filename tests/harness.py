@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import App
 from bot.invitations import issue_codes
-from bot.settings import Settings
+from core.settings import Settings
 
 
 class Clock:

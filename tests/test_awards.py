@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.domain.awards import (
+from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from core.domain.awards import (
     AssessmentFact,
     Assessments,
     Outcome,
@@ -21,7 +21,7 @@ from bot.domain.awards import (
     officer_results,
     rank,
 )
-from bot.domain.status import (
+from core.domain.status import (
     DocumentFact,
     IndicatorState,
     InitiativeFact,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from bot.campaign import (
+from core.campaign import (
     Campaign,
     CampaignFileError,
     CampaignFileIssue,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from bot.campaign import bundled_campaign_path
+from core.campaign import bundled_campaign_path
 from storage.db import Database
 from storage.queries.invites import InviteInfo, Redeem, check_code, looks_like_code
 from storage.types import utcnow

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.conversation import _pick_offered
-from bot.vntext import fold
+from core.vntext import fold
 from handlers import build_router
+from handlers.conversation import _pick_offered
 
 
 def test_fold_removes_diacritics_case_and_extra_spaces() -> None:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.conversation import Router
 from bot.menus import MAX_COMMANDS, MAX_DESCRIPTION, default_menu, known_roles, role_menu
 from handlers import build_router
+from handlers.conversation import Router
 from storage.models import Role
 from storage.queries.people import Identity
 
@@ -87,8 +87,8 @@ def test_every_role_a_command_names_is_known() -> None:
 
 
 def test_the_heads_confirmation_is_offered_only_where_the_campaign_asks_for_it() -> None:
-    from bot.campaign import bundled_campaign_path, load_campaign
-    from bot.campaign.schema import SignOff
+    from core.campaign import bundled_campaign_path, load_campaign
+    from core.campaign.schema import SignOff
 
     off = load_campaign(bundled_campaign_path())  # Móng Cái 2024: no sign-off
     on = off.model_copy(update={"sign_off": SignOff(reports=True)})

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.conversation import Ctx, Router, Services
-from bot.messages import Incoming, Kind
 from bot.pipeline import Pipeline
 from bot.state import DatabaseStateStore
+from core.messages import Incoming, Kind
+from handlers.conversation import Ctx, Router, Services
 from storage.db import Database
 from storage.models import InboxUpdate, OutboxMessage
 from tests.conftest import make_settings

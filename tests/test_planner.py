@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, update
 
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.campaign.schema import ReminderPolicy
+from core.campaign.schema import Campaign as CampaignDef
+from core.campaign.schema import ReminderPolicy
 from schedules import admin
 from schedules.calendar import WorkCalendar, zone
 from schedules.jobs import campaign_from_db
@@ -301,7 +301,7 @@ def test_the_report_that_fulfils_a_deadline_is_the_latest_period_ended_by_then(
 
 
 def test_overrides_move_file_deadlines_and_add_new_ones() -> None:
-    from bot.campaign import bundled_campaign_path, load_campaign
+    from core.campaign import bundled_campaign_path, load_campaign
 
     camp = load_campaign(bundled_campaign_path())
     at = datetime(2024, 3, 20, tzinfo=UTC)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import charts
-from bot.messages import Attachment
-from bot.published import FileLinks, Link, safe_name
-from bot.settings import Settings
+from bot.channels.published import FileLinks, Link, safe_name
+from core.messages import Attachment
+from core.settings import Settings
+from documents import charts
 from tests.conftest import make_settings
 from tests.harness import Clock
 

@@ -45,9 +45,9 @@ CONCURRENCY = 4
 async def _sender(cfg: dict[str, object]) -> None:
     """Send until nothing is left to send (rows of a dead process: once their lease expired)."""
     from bot.channels.telegram import TelegramChannel, make_bot
-    from bot.messages import Incoming
+    from core.messages import Incoming
+    from core.ratelimit import Limits
     from schedules.jobs import campaign_from_db
-    from schedules.ratelimit import Limits
     from schedules.sender import ReminderSender, SendSettings
     from storage.db import Database
     from storage.queries import reminders as rq

@@ -17,17 +17,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.channels.base import Channel, DeliveryError
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
-from bot.domain.values import format_percent
-from bot.messages import Incoming, Reply
-from bot.vntext import fold
+from core.channel import Channel, DeliveryError
+from core.domain.values import format_percent
+from core.messages import Incoming, Reply
+from core.ratelimit import Limits
+from core.vntext import fold
 from schedules import admin
 from schedules.calendar import WorkCalendar
 from schedules.planner import LEADER_DIGEST_CODE, plan
-from schedules.ratelimit import Limits
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
 from storage.models import ChatIdentity, Membership
@@ -1041,7 +1041,7 @@ class SimTime:
 
 
 async def test_token_buckets_pace_sends_globally_and_per_chat() -> None:
-    from schedules.ratelimit import ChannelLimiter, TokenBucket
+    from core.ratelimit import ChannelLimiter, TokenBucket
 
     sim = SimTime()
     bucket = TokenBucket(10.0, clock=sim.monotonic, sleep=sim.sleep)

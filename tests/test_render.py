@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import Choice, Reply
-from bot.render import split_text, with_numbered_options
+from bot.channels.render import split_text, with_numbered_options
+from core.messages import Choice, Reply
 
 
 def test_choices_are_numbered_after_the_text() -> None:

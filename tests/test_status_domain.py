@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.domain.periods import Month
-from bot.domain.status import (
+from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from core.domain.periods import Month
+from core.domain.status import (
     DeadlineChange,
     DeadlineState,
     DocumentFact,

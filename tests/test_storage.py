@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlmodel import col
 
-from bot.campaign import CampaignFileError, bundled_campaign_path
+from core.campaign import CampaignFileError, bundled_campaign_path
 from storage.campaign_sync import load_campaign_file
 from storage.db import Database
 from storage.models import AuditLog, Indicator, Unit
@@ -502,7 +502,7 @@ async def test_sign_off_migration_keeps_earlier_rows_counting_and_goes_down_and_
     assert not ours & down
     assert ours <= up
 
-    from bot.campaign import load_campaign
+    from core.campaign import load_campaign
     from storage.queries import deadlines as dq
 
     campaign = load_campaign(bundled_campaign_path())
@@ -525,7 +525,7 @@ async def test_sign_off_migration_keeps_earlier_rows_counting_and_goes_down_and_
 
 
 async def test_sign_off_queries_count_only_what_the_head_confirmed(db: Database) -> None:
-    from bot.campaign import load_campaign
+    from core.campaign import load_campaign
     from storage.models import Membership
     from storage.queries import deadlines as dq
     from storage.queries import documents, oversight, reports, signoff

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.campaign.schema import EARLIEST_DATE, LATEST_DATE
-from bot.domain.values import (
+from core.campaign.schema import EARLIEST_DATE, LATEST_DATE
+from core.domain.values import (
     DEFAULT_SCALE,
     GROWTH_BOUNDS,
     MAX_COUNT,

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.base import Rejected, RetryAfter, Transient, Unreachable
+from bot.channels.published import FileLinks
 from bot.channels.zalo import (
     MAX_WEBHOOK_BODY,
     NAME,
@@ -36,9 +36,9 @@ from bot.channels.zalo_api import (
     ZaloRateLimitError,
     ZaloUnauthorizedError,
 )
-from bot.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
-from bot.published import FileLinks
-from handlers import texts
+from core.channel import Rejected, RetryAfter, Transient, Unreachable
+from core.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
+from core.texts import common as texts
 from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
 
 TOKEN = "1234:secret"

@@ -13,7 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.base import (
+from bot.channels.render import split_text, with_numbered_options
+from bot.channels.webhook import guarded_body
+from core.channel import (
     FileTooBig,
     FileUnavailable,
     Rejected,
@@ -22,9 +24,7 @@ from bot.channels.base import (
     Unreachable,
     send_pieces,
 )
-from bot.channels.webhook import guarded_body
-from bot.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
-from bot.render import split_text, with_numbered_options
+from core.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
 
 if TYPE_CHECKING:
     from aiogram import Bot

@@ -11,9 +11,9 @@ import sys
 import uuid
 from collections.abc import Callable
 
-from bot.channels.base import FileUnavailable
-from bot.messages import FileRef, Incoming, Kind, Reply
-from bot.render import split_text, with_numbered_options
+from bot.channels.render import split_text, with_numbered_options
+from core.channel import FileUnavailable
+from core.messages import FileRef, Incoming, Kind, Reply
 
 NAME = "terminal"
 LIMITS = {"telegram": 4096, "zalo": 2000}

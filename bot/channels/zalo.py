@@ -6,7 +6,7 @@ commits it) before the next `getUpdates`. Duplicates carry the same `message_id`
 update key, and the pipeline's unique key drops them. Choices are rendered as numbered options.
 
 Attachments: Zalo takes a photo only by URL and no document at all. With a public address
-(webhook mode) a file is published at an expiring link (`bot.published`): a photo goes with
+(webhook mode) a file is published at an expiring link (`bot.channels.published`): a photo goes with
 `sendPhoto`, a document as a message with its link. Without one, a note says the file cannot
 come this way.
 """
@@ -21,16 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.channels.base import (
-    DeliveryError,
-    FileTooBig,
-    FileUnavailable,
-    Rejected,
-    RetryAfter,
-    Transient,
-    Unreachable,
-    send_pieces,
-)
+from bot.channels.render import split_text, with_numbered_options, with_text_fallbacks
 from bot.channels.webhook import guarded_body
 from bot.channels.zalo_api import (
     ZaloAPIError,
@@ -42,13 +33,22 @@ from bot.channels.zalo_api import (
     ZaloUnauthorizedError,
     parse_update,
 )
-from bot.messages import Attachment, FileRef, Incoming, Kind, Reply
-from bot.render import split_text, with_numbered_options, with_text_fallbacks
+from core.channel import (
+    DeliveryError,
+    FileTooBig,
+    FileUnavailable,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+    send_pieces,
+)
+from core.messages import Attachment, FileRef, Incoming, Kind, Reply
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.published import FileLinks, Link
+    from bot.channels.published import FileLinks, Link
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ class ZaloChannel:
             return list(split_text(with_text_fallbacks(reply), TEXT_LIMIT))
         text = with_numbered_options(reply)
         pieces = split_text(text, TEXT_LIMIT) if text.strip() else []
-        from handlers import texts_files
+        from core.texts import files as texts_files
 
         name = att.file_name or link.name
         link_text = texts_files.download_link(name, link.url, link.last_day)

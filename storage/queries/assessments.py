@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
-from bot.domain.awards import AssessmentFact
+from core.domain.awards import AssessmentFact
 from storage.models import AwardAssessment, AwardAssessmentHistory, Person, Unit
 from storage.queries.dialect import insert_for
 

@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.campaign.schema import Campaign as CampaignDef
-from bot.campaign.schema import Deadline as DeadlineDef
-from bot.campaign.schema import ReminderPolicy
+from core.campaign.schema import Campaign as CampaignDef
+from core.campaign.schema import Deadline as DeadlineDef
+from core.campaign.schema import ReminderPolicy
 from storage.models import (
     CalendarDay,
     DeadlineOverride,

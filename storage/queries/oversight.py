@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.status import (
+from core.domain.status import (
     DeadlineChange,
     DocumentFact,
     InitiativeFact,

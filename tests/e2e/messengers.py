@@ -23,8 +23,8 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.messages import Incoming
-from bot.settings import Settings
+from core.messages import Incoming
+from core.settings import Settings
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, FakeUser

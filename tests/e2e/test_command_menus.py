@@ -15,7 +15,7 @@ import pytest
 from bot.app import App
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.menus import MAX_ATTEMPTS, ChatMenus, role_menu
-from bot.messages import Incoming
+from core.messages import Incoming
 from storage.models import ChatIdentity, Unit
 from storage.queries.people import create_person
 from tests.conftest import make_settings

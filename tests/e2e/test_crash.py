@@ -19,7 +19,7 @@ from typing import TypeVar
 import pytest
 
 from bot.invitations import issue_codes
-from bot.settings import Settings
+from core.settings import Settings
 from storage.campaign_sync import active_campaign_id
 from storage.db import Database
 from storage.models import ChatIdentity, InboxUpdate, InviteCode, OutboxMessage, Person

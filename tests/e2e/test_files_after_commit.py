@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from bot.messages import Attachment, Reply
-from handlers import admin_overview, texts
+from core.messages import Attachment, Reply
+from core.texts import common as texts
+from handlers import admin_overview
 from storage.models import OutboxMessage
 from storage.queries import pipeline as q
 from tests.e2e.messengers import ChatUser, Messenger, values

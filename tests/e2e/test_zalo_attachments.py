@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot import charts
 from bot.app import App
-from bot.messages import Attachment, Reply
-from bot.published import LOCAL_TZ
-from handlers import texts, texts_files
-from handlers import texts_oversight as tx
+from bot.channels.published import LOCAL_TZ
+from core.messages import Attachment, Reply
+from core.texts import common as texts
+from core.texts import files as texts_files
+from core.texts import oversight as tx
+from documents import charts
 from storage.models import OutboxMessage
 from storage.queries import pipeline as q
 from tests.e2e.messengers import Messenger, ZaloChatUser, ZaloMessenger, values

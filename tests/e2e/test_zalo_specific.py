@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.app import App
-from bot.messages import Choice, Reply
+from core.messages import Choice, Reply
 from storage.models import InboxUpdate, OutboxMessage
 from storage.queries import pipeline as q
 from tests.e2e.messengers import ChatUser, Messenger, ZaloMessenger, count, values

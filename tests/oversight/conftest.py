@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.campaign import Campaign, bundled_campaign_path, load_campaign
-from bot.conversation import Services
+from core.campaign import Campaign, bundled_campaign_path, load_campaign
 from handlers import build_router
+from handlers.conversation import Services
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.harness import Clock

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from bot.campaign import Campaign
-from bot.domain.values import format_value, to_json
+from core.campaign import Campaign
+from core.domain.values import format_value, to_json
 from storage.db import Database
 from storage.models import Document, Initiative, Unit
 from storage.queries import people, reports

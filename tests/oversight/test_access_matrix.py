@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from bot.campaign import Campaign
-from handlers import texts
-from handlers import texts_leaders as tl
-from handlers import texts_oversight as tx
+from core.campaign import Campaign
+from core.texts import common as texts
+from core.texts import leaders as tl
+from core.texts import oversight as tx
 from storage.db import Database
 from storage.models import AuditLog, Document, InviteCode, ReportSubmission
 from tests.oversight import seed

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from bot.campaign import Campaign
+from core.campaign import Campaign
 from storage.db import Database
 from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission
 from storage.queries import reports

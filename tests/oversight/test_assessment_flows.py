@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import Table, func, select
 
-from bot.campaign import Campaign
-from handlers import texts
-from handlers import texts_assessment as ta
-from handlers import texts_oversight as tx
-from handlers import texts_reporting as rtexts
+from core.campaign import Campaign
+from core.texts import assessment as ta
+from core.texts import common as texts
+from core.texts import oversight as tx
+from core.texts import reporting as rtexts
 from storage.db import Database
 from storage.models import AuditLog, AwardAssessment, AwardAssessmentHistory
 from storage.queries import assessments

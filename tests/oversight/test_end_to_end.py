@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.campaign import Campaign
-from handlers import texts
+from core.campaign import Campaign
+from core.texts import common as texts
 from storage.models import IndicatorValue, ReportSubmission
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer

@@ -8,8 +8,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.campaign import Campaign
-from handlers import texts_leaders as tl
+from core.campaign import Campaign
+from core.texts import leaders as tl
 from schedules.admin import render_leader_digest
 from storage.db import Database
 from storage.models import InviteCode

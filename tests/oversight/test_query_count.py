@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.bench_oversight import TZ, console, counting, fill, load, register, synthetic_campaign
-from handlers import texts_oversight as tx
+from core.texts import oversight as tx
 from storage.db import Database
 
 COMMANDS = (

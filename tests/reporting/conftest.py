@@ -18,8 +18,8 @@ import yaml
 from aiohttp import web
 
 from bot.app import App
-from bot.campaign import bundled_campaign_path
-from bot.settings import Settings
+from core.campaign import bundled_campaign_path
+from core.settings import Settings
 from tests.e2e.messengers import CHANNELS, Messenger, open_messenger
 from tests.harness import Clock, running_bot
 from tests.reporting.people import FileServer

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.app import App
-from bot.settings import Settings
+from core.settings import Settings
 from storage.models import AuditLog, MediaArticle
 from tests.e2e.messengers import Messenger, settle
 from tests.harness import Clock, running_bot

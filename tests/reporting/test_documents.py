@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.app import App
-from bot.settings import Settings
+from core.settings import Settings
 from storage.models import AuditLog, Document
 from storage.queries.deadlines import save_override
 from tests.e2e.messengers import Messenger, settle

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from bot.app import App
-from bot.settings import Settings
-from bot.vntext import fold
+from core.settings import Settings
+from core.vntext import fold
 from storage.models import AuditLog, Initiative, InitiativeStatusChange
 from tests.e2e.messengers import Messenger, TelegramChatUser, settle
 from tests.harness import Clock, running_bot

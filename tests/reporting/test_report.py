@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.app import App
-from bot.settings import Settings
+from core.settings import Settings
 from storage.models import IndicatorValue, IndicatorValueHistory, Unit
 from storage.queries import reports
 from tests.e2e.messengers import Messenger, settle

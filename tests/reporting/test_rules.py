@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.values import BadValue
+from core.domain.values import BadValue
 from handlers.articles import parse_link
 from handlers.documents import parse_doc_number
 from handlers.forms import Form, Question
@@ -31,7 +31,7 @@ def test_similarity_never_raises_stays_between_0_and_1_and_is_symmetric(a: str, 
 
 @given(VIETNAMESE)
 def test_a_title_is_identical_to_itself_in_capitals_or_without_diacritics(title: str) -> None:
-    from bot.vntext import fold
+    from core.vntext import fold
 
     assert title_similarity(title, title.upper()) == 1.0
     assert title_similarity(title, fold(title)) == 1.0
@@ -40,7 +40,7 @@ def test_a_title_is_identical_to_itself_in_capitals_or_without_diacritics(title:
 
 @given(VIETNAMESE, VIETNAMESE)
 def test_case_and_diacritics_do_not_change_the_score(a: str, b: str) -> None:
-    from bot.vntext import fold
+    from core.vntext import fold
 
     assert title_similarity(a, b) == title_similarity(fold(a).upper(), b.upper())
 

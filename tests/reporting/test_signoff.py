@@ -11,7 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.domain.status import DeadlineState, deadline_line
+from core.domain.status import DeadlineState, deadline_line
 from storage.models import (
     AuditLog,
     Document,

@@ -10,7 +10,7 @@ initiatives, moved deadlines); the functions here turn them, with the campaign f
   an indicator (:func:`missing_deadline`, :func:`missing_indicator`), for urging.
 
 Periods. A unit reports for a month; a value is stored under its own period (see
-:mod:`bot.domain.periods`). The *current period* of an indicator for a month is the latest of
+:mod:`core.domain.periods`). The *current period* of an indicator for a month is the latest of
 its periods that the reports up to that month have asked: in April a monthly indicator is at
 ``2024-04``, a quarterly one still at ``2024-Q1`` (``2024-Q2`` is asked in June), an annual one
 is not due yet. Deadlines are compared with local dates in the campaign's time zone.
@@ -28,10 +28,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.campaign.schema import Campaign, Deadline, Indicator, Unit
-from bot.domain.periods import Month, period_for
-from bot.domain.values import from_json
-from bot.vntext import fold
+from core.campaign.schema import Campaign, Deadline, Indicator, Unit
+from core.domain.periods import Month, period_for
+from core.domain.values import from_json
+from core.vntext import fold
 
 FREQUENCIES = ("monthly", "quarterly", "semiannual", "annual", "once")
 #: Initiative statuses that no longer count as a registration.

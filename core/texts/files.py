@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.values import format_date
+from core.domain.values import format_date
 
 # The link stands on a line of its own, so that the messenger makes all of it (and only it)
 # clickable.

@@ -19,7 +19,7 @@ type          canonical value                             JSON                  
 ``text``      ``str``: NFC, stripped, 1–2000 characters   string                 the text
 ============  ==========================================  =====================  ================
 
-Percent is a ``float`` (not ``Decimal``) so that :meth:`bot.campaign.schema.Target.is_met`
+Percent is a ``float`` (not ``Decimal``) so that :meth:`core.campaign.schema.Target.is_met`
 compares it with the campaign's numeric targets; money stays at most 10^15 đồng, which a JSON
 number carries exactly.
 
@@ -55,8 +55,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Final, Literal, TypeGuard
 
-from bot.campaign.schema import EARLIEST_DATE, LATEST_DATE
-from bot.vntext import fold
+from core.campaign.schema import EARLIEST_DATE, LATEST_DATE
+from core.vntext import fold
 
 __all__ = [
     "DEFAULT_SCALE",

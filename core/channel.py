@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
-from bot.messages import FileRef, Reply
+from core.messages import FileRef, Reply
 
 T = TypeVar("T")
 

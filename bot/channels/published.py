@@ -42,8 +42,8 @@ from zoneinfo import ZoneInfo
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.messages import Attachment
-    from bot.settings import Settings
+    from core.messages import Attachment
+    from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Award eligibility from the campaign file's rules: plain functions, no I/O.
 
 Each criterion of an award names one machine-checkable check (see
-:mod:`bot.campaign.schema`); :func:`evaluate` computes its outcome for a unit from the unit's
+:mod:`core.campaign.schema`); :func:`evaluate` computes its outcome for a unit from the unit's
 facts, and keeps the evidence behind it (the deadlines, the values, the initiatives looked
 at), so that a unit is shown what it still lacks and an officer why a unit ranks where it does.
 
@@ -25,7 +25,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.campaign.schema import (
+from core.campaign.schema import (
     AdminAssessmentCheck,
     Award,
     Campaign,
@@ -37,7 +37,7 @@ from bot.campaign.schema import (
     RatingAtLeastCheck,
     Unit,
 )
-from bot.domain.status import (
+from core.domain.status import (
     DeadlineLine,
     DeadlineState,
     IndicatorLine,
@@ -49,7 +49,7 @@ from bot.domain.status import (
     final_period,
     indicator_line,
 )
-from bot.vntext import fold
+from core.vntext import fold
 
 
 class Outcome(StrEnum):

@@ -80,7 +80,7 @@ def period_label(code: str) -> str:
 
 def parse_month(text: str) -> Month | None:
     """`3/2024`, `03-2024`, `tháng 3/2024` → Month(2024, 3); None if it is not a month."""
-    from bot.vntext import fold
+    from core.vntext import fold
 
     m = _MONTH_RE.match(fold(text))
     if not m:

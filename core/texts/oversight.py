@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.campaign.schema import (
+from core.campaign.schema import (
     Campaign,
     DeadlinesMetCheck,
     Indicator,
@@ -19,9 +19,9 @@ from bot.campaign.schema import (
     InitiativeRegisteredCheck,
     RatingAtLeastCheck,
 )
-from bot.domain.awards import AwardResult, CriterionResult, Outcome
-from bot.domain.periods import period_label
-from bot.domain.status import (
+from core.domain.awards import AwardResult, CriterionResult, Outcome
+from core.domain.periods import period_label
+from core.domain.status import (
     DeadlineLine,
     DeadlineState,
     IndicatorLine,
@@ -31,9 +31,9 @@ from bot.domain.status import (
     Overview,
     UnitStatus,
 )
-from bot.domain.values import format_date, format_number, format_percent, format_target
-from handlers import texts_assessment as ta
-from handlers.texts import ROLE_LABELS
+from core.domain.values import format_date, format_number, format_percent, format_target
+from core.texts import assessment as ta
+from core.texts.common import ROLE_LABELS
 
 MAX_LISTED = 3  # items shown under one heading before "và N mục khác"
 

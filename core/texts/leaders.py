@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.values import format_number
-from handlers import texts_oversight as tx
-from handlers import texts_reminders as tr
+from core.domain.values import format_number
+from core.texts import oversight as tx
+from core.texts import reminders as tr
 
 if TYPE_CHECKING:
     from schedules.admin import DocumentStanding, LeaderDigest

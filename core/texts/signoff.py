@@ -5,7 +5,7 @@ Polite administrative register; dates dd/mm/yyyy; “Anh/Chị” for the reader
 
 from __future__ import annotations
 
-from bot.domain.periods import period_label
+from core.domain.periods import period_label
 
 CMD_SIGN_OFF = "Xác nhận báo cáo, văn bản của đơn vị (thủ trưởng)"
 

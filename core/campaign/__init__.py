@@ -1,13 +1,13 @@
 """Campaign definitions: the file format (:mod:`.schema`) and its loader (:mod:`.loader`)."""
 
-from bot.campaign.loader import (
+from core.campaign.loader import (
     CampaignFileError,
     CampaignFileIssue,
     bundled_campaign_path,
     load_campaign,
     load_campaign_text,
 )
-from bot.campaign.schema import (
+from core.campaign.schema import (
     SCHEMA_VERSION,
     AdminAssessmentCheck,
     AdminScope,

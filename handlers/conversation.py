@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.messages import Attachment, Choice, Incoming, Kind, Reply
-from bot.settings import Settings
-from bot.vntext import fold
+from core.messages import Attachment, Choice, Incoming, Kind, Reply
+from core.settings import Settings
+from core.vntext import fold
 from storage.queries.people import Identity
 
 if TYPE_CHECKING:
-    from bot.campaign import Campaign as CampaignDef
     from bot.menus import ChatMenus
+    from core.campaign import Campaign as CampaignDef
 
 Handler = Callable[["Ctx"], Awaitable[None]]
 AfterCommit = Callable[[], Awaitable[None]]

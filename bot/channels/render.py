@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Reply
+from core.messages import Reply
 
 
 def with_numbered_options(reply: Reply) -> str:
@@ -19,7 +19,7 @@ def with_text_fallbacks(reply: Reply) -> str:
     text = with_numbered_options(reply)
     if reply.attachment is None:
         return text
-    from handlers import texts
+    from core.texts import common as texts
 
     return text.rstrip() + "\n\n" + texts.ATTACHMENT_NOT_ON_CHANNEL
 

@@ -1,4 +1,4 @@
-"""Load a campaign file: YAML → validated :class:`~bot.campaign.schema.Campaign`.
+"""Load a campaign file: YAML → validated :class:`~core.campaign.schema.Campaign`.
 
 Every problem is reported with the field path as written in the file and its line number:
 YAML syntax errors, duplicate keys (which PyYAML would silently accept), unsupported YAML tags,
@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.campaign.schema import (
+from core.campaign.schema import (
     SKIP_REFERENCE_CHECKS,
     UNION_TAGS,
     Campaign,
@@ -85,7 +85,8 @@ class CampaignFileError(Exception):
 
 def bundled_campaign_path() -> Path:
     """Path of the campaign shipped with the package (Móng Cái 2024)."""
-    return Path(__file__).resolve().parent.parent / "campaigns" / BUNDLED_CAMPAIGN
+    # The bundled campaigns stay where the README and operators know them: bot/campaigns/.
+    return Path(__file__).resolve().parents[2] / "bot" / "campaigns" / BUNDLED_CAMPAIGN
 
 
 def load_campaign(path: Path | str) -> Campaign:

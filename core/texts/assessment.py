@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.domain.awards import AssessmentFact, AwardResult, CriterionResult
-from bot.domain.values import format_date
+from core.domain.awards import AssessmentFact, AwardResult, CriterionResult
+from core.domain.values import format_date
 
 CMD_ASSESS = "Đánh giá tiêu chí khen thưởng (quản trị)"
 
