@@ -1,4 +1,4 @@
-"""The .xlsx annex of the year-end report: the same tables, one sheet each, for sorting and filtering.
+"""The .xlsx annex of the year-end report: its tables, one sheet each, to sort and filter.
 
 Every cell is written as a string, exactly as the report prints it, so Excel shows "95,5%"
 whatever its locale and no formula can be injected.

@@ -1,4 +1,4 @@
-"""The input of the drafts: plain frozen dataclasses, so any caller (storage, chat, a test) can fill them.
+"""The drafts' input: plain frozen dataclasses, so any caller (storage, chat, a test) fills them.
 
 Names, titles and award forms arrive as the Vietnamese a reader should see; campaign-internal
 codes never reach these classes. Dates are ``date``/``datetime`` and figures are numbers, so the

@@ -1,4 +1,4 @@
-"""Render every draft from the samples, then to PDF and PNG: ``python -m documents.drafts.preview OUTDIR``.
+"""Every draft from the samples as .docx, PDF and PNG: ``python -m documents.drafts.preview OUT``.
 
 It is how a person looks at the drafts: LibreOffice makes the PDF (its profile kept inside
 OUTDIR), ``pdftoppm`` the pages at 60 dpi.
@@ -6,6 +6,7 @@ OUTDIR), ``pdftoppm`` the pages at 60 dpi.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,8 @@ from documents.drafts import (
     render_to_trinh,
     render_tong_ket,
     render_tong_ket_xlsx,
+    samples,
 )
-from documents.drafts import samples
 from documents.drafts.model import Scope
 
 
@@ -41,10 +42,13 @@ def to_pdf(docx: Path, outdir: Path, profile: Path) -> Path:
     soffice = shutil.which("soffice")
     if soffice is None:
         raise RuntimeError("soffice (LibreOffice) is not installed")
+    scratch = profile / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
     subprocess.run(  # noqa: S603 - fixed program, paths we made
         [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
         check=True, capture_output=True, timeout=180,
+        env={**os.environ, "TMPDIR": str(scratch.resolve())},  # its pipe and temp files too
     )
     return outdir / (docx.stem + ".pdf")
 
@@ -52,7 +56,7 @@ def to_pdf(docx: Path, outdir: Path, profile: Path) -> Path:
 def main(argv: list[str]) -> int:
     """Write .docx, .xlsx, .pdf and .png of every draft into OUTDIR."""
     if len(argv) != 1:
-        print("usage: python -m documents.drafts.preview OUTDIR", file=sys.stderr)  # noqa: T201
+        print("usage: python -m documents.drafts.preview OUTDIR", file=sys.stderr)
         return 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
@@ -65,7 +69,7 @@ def main(argv: list[str]) -> int:
         if pdftoppm is not None:
             subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(out / docx.stem)],  # noqa: S603
                            check=True)
-        print(pdf)  # noqa: T201
+        print(pdf)
     return 0
 
 

@@ -32,7 +32,8 @@ HAI_HOA = Issuer(parent="UBND thành phố Móng Cái", name="UBND phường H�
                  abbreviation="UBND")
 HAI_HOA_COUNCIL = Issuer(parent="UBND phường Hải Hòa", name="Hội đồng Thi đua - Khen thưởng",
                          abbreviation="HĐTĐKT")
-CHAIRMAN_HAI_HOA = Signer(title="Chủ tịch", name="Nguyễn Văn Thành", authority="TM. Ủy ban nhân dân")
+CHAIRMAN_HAI_HOA = Signer(title="Chủ tịch", name="Nguyễn Văn Thành",
+                          authority="TM. Ủy ban nhân dân")
 HEAD_PNV = Signer(title="Trưởng phòng", name="Trần Thị Hương")
 
 INDICATORS = (
@@ -136,7 +137,8 @@ def city_proposal() -> Proposal:
     return Proposal(
         issuer=PHONG_NOI_VU,
         addressee="Chủ tịch Ủy ban nhân dân thành phố",
-        nominees=NOMINEES + (
+        nominees=(
+            *NOMINEES,
             Nominee(name="Ủy ban nhân dân xã Vĩnh Trung",
                     award="Giấy khen của Chủ tịch Ủy ban nhân dân thành phố",
                     achievement="Hoàn thành 100% chỉ tiêu thi đua đã đăng ký",

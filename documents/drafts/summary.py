@@ -13,7 +13,8 @@ def count_rows(summary: CampaignSummary) -> list[Context]:
         {"name": "Cơ quan, đơn vị, xã, phường tham gia phong trào",
          "value": format_int(summary.units)},
         {"name": "Báo cáo đã tiếp nhận", "value": format_int(summary.reports)},
-        {"name": "Giải pháp, sáng kiến đăng ký", "value": format_int(summary.initiatives_registered)},
+        {"name": "Giải pháp, sáng kiến đăng ký",
+         "value": format_int(summary.initiatives_registered)},
         {"name": "Giải pháp, sáng kiến được đánh giá có hiệu quả",
          "value": format_int(summary.initiatives_effective)},
     ])

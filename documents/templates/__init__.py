@@ -1,1 +1,1 @@
-"""The Word templates of the drafts; ``build.py`` regenerates them, a clerk may edit them in Word."""
+"""The Word templates of the drafts: ``build.py`` makes them, a clerk may edit them in Word."""

@@ -13,9 +13,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -28,14 +29,14 @@ MARGIN_BOTTOM_MM = 20
 MARGIN_LEFT_MM = 30
 MARGIN_RIGHT_MM = 15
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
-HEAD_LEFT_MM = 64
+HEAD_LEFT_MM = 70
 HEAD_RIGHT_MM = TEXT_WIDTH_MM - HEAD_LEFT_MM
 
 Container = DocxDocument | _Cell
 
 
-def _set_fonts(rpr: OxmlElement) -> None:
-    """Times New Roman for every script slot, so Vietnamese letters never fall back to a theme font."""
+def _set_fonts(rpr: BaseOxmlElement) -> None:
+    """Times New Roman in every script slot: Vietnamese letters never fall back to a theme font."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -151,18 +152,19 @@ def tag(where: Container, text: str) -> Paragraph:
 
 
 def rule(where: Container, width_mm: float, cell_mm: float) -> Paragraph:
-    """A short horizontal line centred in a cell: a 1 pt paragraph with a top border."""
+    """A short line centred under the line above: the bottom border of an empty 3 pt paragraph."""
     paragraph = centred(where, "")
     fmt = paragraph.paragraph_format
-    side = Mm((cell_mm - width_mm) / 2 - 2)
+    side = Mm(max((cell_mm - width_mm) / 2, 0))
     fmt.left_indent = side
     fmt.right_indent = side
-    fmt.line_spacing = Pt(2)
-    fmt.space_after = Pt(4)
+    fmt.line_spacing = Pt(3)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.space_after = Pt(6)
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+    top = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
         top.set(qn(key), value)
     borders.append(top)
     ppr.append(borders)
@@ -196,6 +198,17 @@ def _no_borders(table: Table) -> None:
     tblpr.append(borders)
 
 
+def _cell_margins(tbl: Table, side_mm: float) -> None:
+    """Narrow left/right cell padding, so the Quốc hiệu fits its column on one line."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(side_mm * 1440 / 25.4)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tbl._tbl.tblPr.append(margins)
+
+
 def table(
     where: DocxDocument, rows: int, widths_mm: Sequence[float], *, grid: bool
 ) -> Table:
@@ -226,21 +239,22 @@ def repeat_header(tbl: Table) -> None:
 
 
 def cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> Paragraph:
-    """Table-cell text at 13 pt, left or centred, without the body's first-line indent."""
+    """Table-cell text at 12 pt, left or centred, without the body's first-line indent."""
     align = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    return para(cell, text, bold=bold, size=13, align=align, indent=False, after=0)
+    return para(cell, text, bold=bold, size=12, align=align, indent=False, after=0)
 
 
 def heading_block(doc: DocxDocument, *, number: bool = True, subject: bool = False) -> None:
     """The NĐ 30 heading: issuing body and number on the left, Quốc hiệu and date on the right."""
     tbl = table(doc, 2, (HEAD_LEFT_MM, HEAD_RIGHT_MM), grid=False)
+    _cell_margins(tbl, 0.5)
     left, right = tbl.rows[0].cells
-    centred(left, "{{ parent }}", size=13)
+    centred(left, "{{ parent }}", size=12)
     centred(left, "{{ issuer }}", bold=True, size=13)
-    rule(left, 22, HEAD_LEFT_MM)
+    rule(left, 24, HEAD_LEFT_MM)
     centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
     centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13)
-    rule(right, 60, HEAD_RIGHT_MM)
+    rule(right, 58, HEAD_RIGHT_MM)
     left, right = tbl.rows[1].cells
     if number:
         centred(left, "Số: ……/{{ symbol }}", size=13)
