@@ -7,7 +7,9 @@ here what should last.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
@@ -26,6 +28,7 @@ from documents.templates.layout import (
     section_heading,
     signature,
     stamp,
+    keep_rows_whole,
     table,
     tag,
     title,
@@ -110,6 +113,7 @@ def achievement_report() -> DocxDocument:  # noqa: PLR0915 - one form, read top 
 
     half = TEXT_WIDTH_MM / 2
     tbl = table(doc, 2, (half, half), grid=False)
+    keep_rows_whole(tbl)
     left, right = tbl.rows[0].cells
     tag(left, "{%p if individual %}")
     centred(left, "NGƯỜI BÁO CÁO THÀNH TÍCH", bold=True, size=14)
@@ -124,7 +128,7 @@ def achievement_report() -> DocxDocument:  # noqa: PLR0915 - one form, read top 
     signature(right, hint="(Ký, đóng dấu)")
     left, _right = tbl.rows[1].cells
     centred(left, "")
-    centred(left, "XÁC NHẬN CỦA CẤP TRÌNH KHEN", bold=True, size=14)
+    centred(left, "XÁC NHẬN CỦA CẤP TRÌNH KHEN", bold=True, size=13)
     centred(left, "{{ confirming_body }}", bold=True, size=13)
     centred(left, "(Ký, đóng dấu)", italic=True, size=13)
     _right.add_paragraph()
@@ -156,7 +160,7 @@ def proposal() -> DocxDocument:
     )
     tag(doc, "{%p endfor %}")
     para(doc, "(Có hồ sơ đề nghị khen thưởng kèm theo)", italic=True)
-    para(doc, "{{ closing_line }}", after=12)
+    para(doc, "{{ closing_line }}", after=12, keep_next=True)
     closing(doc)
     return doc
 
@@ -193,9 +197,11 @@ def council_minutes() -> DocxDocument:
         "Cuộc họp kết thúc vào hồi …… giờ …… cùng ngày. Biên bản đã được thông qua trước "
         "Hội đồng và các thành viên dự họp nhất trí./.",
         after=12,
+        keep_next=True,
     )
     half = TEXT_WIDTH_MM / 2
     tbl = table(doc, 1, (half, half), grid=False)
+    keep_rows_whole(tbl)
     left, right = tbl.rows[0].cells
     centred(left, "THƯ KÝ", bold=True, size=14)
     for _ in range(4):
@@ -268,7 +274,7 @@ def campaign_summary() -> DocxDocument:
     section_heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
     for _ in range(2):
         dotted_line(doc, "- ")
-    para(doc, "(Chi tiết số liệu tại Phụ lục kèm theo)", italic=True, after=12)
+    para(doc, "(Chi tiết số liệu tại Phụ lục kèm theo)", italic=True, after=12, keep_next=True)
     closing(doc)
     return doc
 
@@ -280,9 +286,9 @@ def reminder_letter() -> DocxDocument:
     tag(doc, "{%p if addressees|length == 1 %}")
     centred(doc, "Kính gửi: {{ addressees[0] }}.", size=14, after=12)
     tag(doc, "{%p else %}")
-    centred(doc, "Kính gửi:", size=14)
+    para(doc, "Kính gửi:", indent=False, after=0).paragraph_format.left_indent = Mm(20)
     tag(doc, "{%p for a in addressees %}")
-    para(doc, "- {{ a }};", indent=False).paragraph_format.left_indent = Mm(40)
+    para(doc, "- {{ a }};", indent=False, after=0).paragraph_format.left_indent = Mm(45)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     para(doc, "", after=0)
@@ -298,9 +304,20 @@ def reminder_letter() -> DocxDocument:
     para(doc, "{{ request }}")
     para(doc, "{{ consequence }}")
     para(doc, "{{ issuer_name }} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện./.",
-         after=12)
+         after=12, keep_next=True)
     closing(doc)
     return doc
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same .docx bytes on every run: fixed entry times, so git sees only real changes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
 
 
 TEMPLATES = {
@@ -317,7 +334,14 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else HERE
     out.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
-        build().save(str(out / name))
+        document = build()
+        props = document.core_properties
+        props.author = "Phòng Nội vụ"
+        props.comments = "Mẫu dự thảo: sửa lời văn tùy ý, giữ nguyên các thẻ trong ngoặc nhọn."
+        props.title = name.removesuffix(".docx")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        (out / name).write_bytes(_stable_zip(buffer.getvalue()))
         print(out / name)
     return 0
 

@@ -179,7 +179,7 @@ def rule(where: Container, width_mm: float, cell_mm: float) -> Paragraph:
 
 def dotted_line(where: Container, lead: str = "") -> Paragraph:
     """A line of dots to the right margin, for what the clerk writes by hand."""
-    paragraph = para(where, lead, indent=False, after=2)
+    paragraph = para(where, lead, after=2)
     paragraph.paragraph_format.tab_stops.add_tab_stop(
         Mm(TEXT_WIDTH_MM - 1), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
     )
@@ -229,6 +229,12 @@ def table(
             first = cell.paragraphs[0]
             first._p.getparent().remove(first._p)
     return tbl
+
+
+def keep_rows_whole(tbl: Table) -> None:
+    """Never break a row across pages: a signature stays with its title and nơi nhận."""
+    for row in tbl.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def repeat_header(tbl: Table) -> None:
@@ -324,6 +330,7 @@ def signature(cell: _Cell, *, hint: str = "") -> None:
 def closing(doc: DocxDocument) -> None:
     """Nơi nhận (left) and signature (right) side by side, and the data's date under nơi nhận."""
     tbl = table(doc, 1, (TEXT_WIDTH_MM * 0.45, TEXT_WIDTH_MM * 0.55), grid=False)
+    keep_rows_whole(tbl)
     left, right = tbl.rows[0].cells
     para(left, "Nơi nhận:", bold=True, italic=True, size=12, indent=False, after=0)
     tag(left, "{%p for item in recipients %}")
