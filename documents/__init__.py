@@ -1,0 +1,1 @@
+"""Submitted documents: reading what a unit sent, independent of the bot and storage."""
