@@ -16,35 +16,95 @@ from documents.reading.model import DocumentFields, Source
 from documents.reading.normalize import collapse, fold, key, nfc, similar
 
 DOC_TYPES = (
-    "Kế hoạch", "Quyết định", "Công văn", "Báo cáo", "Tờ trình", "Thông báo", "Chỉ thị",
-    "Hướng dẫn", "Chương trình", "Nghị quyết", "Kết luận", "Quy chế", "Quy định", "Công điện",
-    "Biên bản", "Thông tri", "Đề án", "Phương án", "Giấy mời",
+    "Kế hoạch",
+    "Quyết định",
+    "Công văn",
+    "Báo cáo",
+    "Tờ trình",
+    "Thông báo",
+    "Chỉ thị",
+    "Hướng dẫn",
+    "Chương trình",
+    "Nghị quyết",
+    "Kết luận",
+    "Quy chế",
+    "Quy định",
+    "Công điện",
+    "Biên bản",
+    "Thông tri",
+    "Đề án",
+    "Phương án",
+    "Giấy mời",
 )
 # The letters of a số/ký hiệu name the type when the title line was not read.
 _TYPE_BY_SYMBOL = {
-    "kh": "Kế hoạch", "qd": "Quyết định", "bc": "Báo cáo", "ttr": "Tờ trình", "tb": "Thông báo",
-    "ct": "Chỉ thị", "hd": "Hướng dẫn", "ctr": "Chương trình", "nq": "Nghị quyết",
-    "kl": "Kết luận", "qc": "Quy chế", "bb": "Biên bản", "da": "Đề án", "pa": "Phương án",
+    "kh": "Kế hoạch",
+    "qd": "Quyết định",
+    "bc": "Báo cáo",
+    "ttr": "Tờ trình",
+    "tb": "Thông báo",
+    "ct": "Chỉ thị",
+    "hd": "Hướng dẫn",
+    "ctr": "Chương trình",
+    "nq": "Nghị quyết",
+    "kl": "Kết luận",
+    "qc": "Quy chế",
+    "bb": "Biên bản",
+    "da": "Đề án",
+    "pa": "Phương án",
     "gm": "Giấy mời",
 }
 _TYPE_KEYS = {key(t): t for t in DOC_TYPES}
 _ORG_STARTS = (
-    "ubnd", "hdnd", "uy ban", "hoi dong", "phong ", "so ", "ban ", "dang uy", "dang bo",
-    "mat tran", "doan ", "hoi ", "van phong", "cong an", "truong ", "trung tam", "thanh uy",
-    "huyen uy", "tinh uy", "chi cuc", "cuc ", "bo ", "tong cuc", "bch ", "ban chi huy",
+    "ubnd",
+    "hdnd",
+    "uy ban",
+    "hoi dong",
+    "phong ",
+    "so ",
+    "ban ",
+    "dang uy",
+    "dang bo",
+    "mat tran",
+    "doan ",
+    "hoi ",
+    "van phong",
+    "cong an",
+    "truong ",
+    "trung tam",
+    "thanh uy",
+    "huyen uy",
+    "tinh uy",
+    "chi cuc",
+    "cuc ",
+    "bo ",
+    "tong cuc",
+    "bch ",
+    "ban chi huy",
 )
 _ADMIN_WORDS = {"phường", "xã", "thị", "trấn", "thành", "phố", "huyện", "tỉnh", "quận"}
 _ACRONYMS = {"UBND", "HĐND", "MTTQ", "TP", "TP.", "BCH", "VN", "TW"}
 _SIGNER_STARTS = (
-    "tm", "kt", "tl", "tuq", "q ", "chu tich", "pho chu tich", "truong", "pho truong",
-    "giam doc", "pho giam doc", "bi thu", "pho bi thu", "chanh", "pho chanh",
+    "tm",
+    "kt",
+    "tl",
+    "tuq",
+    "q ",
+    "chu tich",
+    "pho chu tich",
+    "truong",
+    "pho truong",
+    "giam doc",
+    "pho giam doc",
+    "bi thu",
+    "pho bi thu",
+    "chanh",
+    "pho chanh",
 )
 _BODY_STARTS = ("can cu", "thuc hien", "kinh gui", "xet de nghi", "theo de nghi", "noi nhan")
 
 _NUMBER_RE = re.compile(r"\bso\s*[:;.]?\s*(\d{1,5}\s*/\s*[\w.\-–]+(?:\s*/\s*[\w.\-–]+)?)")
-_DATE_RE = re.compile(
-    r",\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})"
-)
+_DATE_RE = re.compile(r",\s*ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _SHORT_DATE_RE = re.compile(r",\s*ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 _QUOC_HIEU_RE = re.compile(r"cong\s*hoa\s*xa\s*hoi\s*chu\s*nghia(\s*viet\s*nam)?")
 _MOTTO_RE = re.compile(r"doc\s*lap\s*[-–—~.]*\s*tu\s*do\s*[-–—~.]*\s*hanh\s*phuc")
@@ -52,8 +112,9 @@ _LONE_VIET_NAM_RE = re.compile(r"^\W*viet\s*nam\W*$")
 _RULE_RE = re.compile(r"^[\s\-–—_=~.*`'\"|]*$")
 
 
-def parse_fields(text: str, *, source: Source, ocr_confidence: float = 1.0,
-                 notes: Iterable[str] = ()) -> DocumentFields:
+def parse_fields(
+    text: str, *, source: Source, ocr_confidence: float = 1.0, notes: Iterable[str] = ()
+) -> DocumentFields:
     """The fields found in a document's text; what is not found stays None."""
     text, legacy = to_unicode(nfc(text))
     note_list = list(notes)
@@ -76,9 +137,17 @@ def parse_fields(text: str, *, source: Source, ocr_confidence: float = 1.0,
     if source == "ocr":
         confidence *= ocr_confidence
     return DocumentFields(
-        issuer=issuer, parent_issuer=parent, number=number, place=place, issued_on=issued_on,
-        doc_type=doc_type, subject=subject, signer_title=signer, source=source,
-        confidence=round(confidence, 2), notes=tuple(note_list),
+        issuer=issuer,
+        parent_issuer=parent,
+        number=number,
+        place=place,
+        issued_on=issued_on,
+        doc_type=doc_type,
+        subject=subject,
+        signer_title=signer,
+        source=source,
+        confidence=round(confidence, 2),
+        notes=tuple(note_list),
     )
 
 
@@ -104,7 +173,9 @@ def _number(lines: list[str], folded: list[str]) -> tuple[str | None, int | None
     return None, None
 
 
-def _date_and_place(lines: list[str], folded: list[str]) -> tuple[date | None, str | None, int | None]:
+def _date_and_place(
+    lines: list[str], folded: list[str]
+) -> tuple[date | None, str | None, int | None]:
     """The first "<place>, ngày … tháng … năm …": the body's dates have no place before them."""
     joined = "\n".join(folded[:60])
     m = _DATE_RE.search(joined) or _SHORT_DATE_RE.search(joined)
@@ -134,10 +205,13 @@ def _place(before_comma: str) -> str | None:
     return " ".join(run) or None
 
 
-def _issuers(lines: list[str], folded: list[str], number_at: int | None) -> tuple[str | None, str | None]:
+def _issuers(
+    lines: list[str], folded: list[str], number_at: int | None
+) -> tuple[str | None, str | None]:
     """Cơ quan chủ quản and cơ quan ban hành from the heading lines above the number."""
     heading: list[str] = []
-    for i, (line, f) in enumerate(zip(lines, folded, strict=True)):
+    for i, (raw, f) in enumerate(zip(lines, folded, strict=True)):
+        line = raw
         if i == number_at:
             m = _NUMBER_RE.search(f)
             line = line[: m.start()] if m else line
@@ -145,7 +219,11 @@ def _issuers(lines: list[str], folded: list[str], number_at: int | None) -> tupl
             line = line[: line.find(",")] if "," in line else line
             line = " ".join(w for w in line.split() if w.isupper())
         # OCR leaves specks beside the heading ("` R R", "l"): words have two letters or more.
-        line = " ".join(w for w in line.split() if sum(c.isalpha() for c in w) >= 2)
+        line = " ".join(
+            w
+            for w in line.split()
+            if sum(c.isalpha() for c in w) >= 2 and not re.search(r"[\d/]", w)
+        )
         at = fold(line).find("viet nam")  # the Quốc hiệu's second line, merged by OCR
         if at >= 0:
             line = collapse(line[:at] + line[at + len("viet nam") :])
@@ -181,7 +259,7 @@ def pretty_org(name: str) -> str:
     if letters and sum(c.isupper() for c in letters) < 0.8 * len(letters):
         return name  # already in sentence case
     words = []
-    for i, word in enumerate(name.split()):
+    for _i, word in enumerate(name.split()):
         if word in _ACRONYMS:
             words.append(word)
         elif word.lower() in _ADMIN_WORDS:
@@ -191,7 +269,9 @@ def pretty_org(name: str) -> str:
     return " ".join(words)
 
 
-def _type_and_subject(lines: list[str], folded: list[str], heading_end: int) -> tuple[str | None, str | None]:
+def _type_and_subject(
+    lines: list[str], folded: list[str], heading_end: int
+) -> tuple[str | None, str | None]:
     for i in range(max(0, heading_end - 3), min(len(lines), heading_end + 25)):
         line = lines[i]
         if not line or not _mostly_upper(line):

@@ -25,8 +25,11 @@ TCVN3_TO_UNICODE: dict[str, str] = {p[0]: p[1] for p in _TCVN3_PAIRS.split()}
 UNICODE_TO_TCVN3: dict[str, str] = {
     **{u: t for t, u in TCVN3_TO_UNICODE.items()},
     # Capitals with tones are written with the lower-case code in a capital font.
-    **{u.upper(): t for t, u in TCVN3_TO_UNICODE.items() if u.upper() != u and u.islower()
-       and u.upper() not in "ĂÂĐÊÔƠƯ"},
+    **{
+        u.upper(): t
+        for t, u in TCVN3_TO_UNICODE.items()
+        if u.upper() != u and u.islower() and u.upper() not in "ĂÂĐÊÔƠƯ"
+    },
 }
 
 # VNI-Windows: a base letter followed by a mark character; a few letters are one character.
@@ -34,13 +37,42 @@ _VNI_MARKS_LOWER = {"ø": "\u0300", "ù": "\u0301", "û": "\u0309", "õ": "\u030
 _VNI_MARKS_UPPER = {"Ø": "\u0300", "Ù": "\u0301", "Û": "\u0309", "Õ": "\u0303", "Ï": "\u0323"}
 # The circumflex (â) and breve (ê after a) combine with a tone in one character.
 _VNI_HAT = {"â": "", "à": "\u0300", "á": "\u0301", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
-_VNI_HAT_UPPER = {"Â": "", "À": "\u0300", "Á": "\u0301", "Å": "\u0309", "Ã": "\u0303", "Ä": "\u0323"}
+_VNI_HAT_UPPER = {
+    "Â": "",
+    "À": "\u0300",
+    "Á": "\u0301",
+    "Å": "\u0309",
+    "Ã": "\u0303",
+    "Ä": "\u0323",
+}
 _VNI_BREVE = {"ê": "", "è": "\u0300", "é": "\u0301", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
-_VNI_BREVE_UPPER = {"Ê": "", "È": "\u0300", "É": "\u0301", "Ú": "\u0309", "Ü": "\u0303", "Ë": "\u0323"}
+_VNI_BREVE_UPPER = {
+    "Ê": "",
+    "È": "\u0300",
+    "É": "\u0301",
+    "Ú": "\u0309",
+    "Ü": "\u0303",
+    "Ë": "\u0323",
+}
 _VNI_SINGLE = {
-    "ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư",
-    "ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "Ì": "Ì", "Í": "Í", "Æ": "Ỉ", "Ó": "Ĩ",
-    "Ò": "Ị", "î": "ỵ", "Î": "Ỵ",
+    "ñ": "đ",
+    "Ñ": "Đ",
+    "ô": "ơ",
+    "Ô": "Ơ",
+    "ö": "ư",
+    "Ö": "Ư",
+    "ì": "ì",
+    "í": "í",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "Ì": "Ì",
+    "Í": "Í",
+    "Æ": "Ỉ",
+    "Ó": "Ĩ",
+    "Ò": "Ị",
+    "î": "ỵ",
+    "Î": "Ỵ",
 }
 
 
@@ -85,9 +117,62 @@ _TCVN3_RE = re.compile("[" + re.escape("".join(TCVN3_TO_UNICODE)) + "]")
 
 # Frequent syllables of administrative Vietnamese: which reading gives more of them decides.
 _COMMON = frozenset(
-    "của và các năm ngày tháng phường xã thành phố nhân dân ủy ban thi đua cộng hòa hoà "
-    "việt nam độc lập tự do hạnh phúc kế hoạch quyết định về việc số được những này "
-    "chủ tịch nơi nhận lưu phong trào hành chính cải cách đẩy mạnh thực hiện triển khai".split()
+    [
+        "của",
+        "và",
+        "các",
+        "năm",
+        "ngày",
+        "tháng",
+        "phường",
+        "xã",
+        "thành",
+        "phố",
+        "nhân",
+        "dân",
+        "ủy",
+        "ban",
+        "thi",
+        "đua",
+        "cộng",
+        "hòa",
+        "hoà",
+        "việt",
+        "nam",
+        "độc",
+        "lập",
+        "tự",
+        "do",
+        "hạnh",
+        "phúc",
+        "kế",
+        "hoạch",
+        "quyết",
+        "định",
+        "về",
+        "việc",
+        "số",
+        "được",
+        "những",
+        "này",
+        "chủ",
+        "tịch",
+        "nơi",
+        "nhận",
+        "lưu",
+        "phong",
+        "trào",
+        "hành",
+        "chính",
+        "cải",
+        "cách",
+        "đẩy",
+        "mạnh",
+        "thực",
+        "hiện",
+        "triển",
+        "khai",
+    ]
 )
 # Letters outside Latin-1: legacy text cannot hold them (ê, ô, â can be TCVN3 or VNI codes).
 _VIETNAMESE_LETTERS = re.compile("[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]")

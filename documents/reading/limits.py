@@ -9,7 +9,7 @@ MAX_PAGES = 2  # the fields sit on the first page; the signature may run onto th
 MAX_TEXT_CHARS = 60_000
 MAX_IMAGE_PIXELS = 40_000_000  # a 300 dpi A3 page is ~17 Mpx; more is a bomb or a poster
 MAX_DOCX_UNCOMPRESSED = 60 * 1024 * 1024
-OCR_DPI = 200
+OCR_DPI = 250
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the worker and of its tesseract
 
 MEDIA_TYPES = {

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from documents.reading.limits import MAX_DOCX_UNCOMPRESSED, MAX_PAGES, MAX_TEXT_CHARS
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 
 class UnreadableFile(Exception):
@@ -56,11 +60,8 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)[:MAX_TEXT_CHARS]
 
 
-def _table_lines(table: object) -> list[str]:
+def _table_lines(table: Table) -> list[str]:
     """The heading block and the signature block are tables: each cell's lines, left first."""
-    from docx.table import Table
-
-    assert isinstance(table, Table)
     lines: list[str] = []
     for row in table.rows:
         seen: set[int] = set()

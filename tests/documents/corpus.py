@@ -171,10 +171,10 @@ def write_docx(spec: DocSpec, path: Path) -> Path:
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     style = document.styles["Normal"]
-    style.font.name = _font(spec)  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
-    style.paragraph_format.space_after = Pt(3)  # type: ignore[attr-defined]
-    style.paragraph_format.line_spacing = 1.0  # type: ignore[attr-defined]
+    style.font.name = _font(spec)
+    style.font.size = Pt(13)
+    style.paragraph_format.space_after = Pt(3)
+    style.paragraph_format.line_spacing = 1.0
     enc = lambda text: _encode(spec, text)  # noqa: E731
 
     def para(cell_or_doc: object, text: str, *, bold: bool = False, italic: bool = False,
