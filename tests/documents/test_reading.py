@@ -19,10 +19,10 @@ from documents.reading import (
     Expectation,
     check_document,
     describe,
+    engine,
     read_document,
     read_document_async,
 )
-from documents.reading import engine
 from documents.reading.checks import issuer_matches
 from documents.reading.legacy_fonts import (
     detect_legacy,
@@ -75,14 +75,17 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
 
 
 def _assert_fields(fields: DocumentFields, spec: DocSpec) -> None:
-    assert fields.issuer is not None and key(fields.issuer) == key(spec.issuer)
+    assert fields.issuer is not None
+    assert key(fields.issuer) == key(spec.issuer)
     assert fields.parent_issuer == spec.parent_issuer
     assert fields.number == spec.number
     assert fields.place == spec.place
     assert fields.issued_on == spec.issued_on
     assert fields.doc_type == spec.doc_type
-    assert fields.subject is not None and similar(fields.subject, spec.subject) >= 0.97
-    assert fields.signer_title is not None and key(fields.signer_title) == key(spec.signer_title)
+    assert fields.subject is not None
+    assert similar(fields.subject, spec.subject) >= 0.97
+    assert fields.signer_title is not None
+    assert key(fields.signer_title) == key(spec.signer_title)
 
 
 # --- legacy fonts -------------------------------------------------------------------------
@@ -134,7 +137,8 @@ def test_fields_are_read_from_a_turned_noisy_scan(
     assert fields.source == "ocr"
     assert fields.issued_on == spec.issued_on
     assert fields.doc_type == "Kế hoạch"
-    assert fields.issuer is not None and issuer_matches(fields.issuer, "UBND phường Ka Long")
+    assert fields.issuer is not None
+    assert issuer_matches(fields.issuer, "UBND phường Ka Long")
     assert check_document(fields, EXPECTATION, unit_names=["UBND phường Ka Long"]) == []
 
 
