@@ -20,3 +20,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".$extra"
   touch "$stamp"
 fi
+# OCR for scanned documents (tesseract-ocr, tesseract-ocr-vie, poppler-utils): non-fatal.
+[ "${SKIP_SYSTEM_DEPS:-}" = "1" ] || scripts/system-deps.sh
