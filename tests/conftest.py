@@ -24,6 +24,52 @@ PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+TEMP_PREFIX = f"campaignbot-test-{os.getpid()}-"
+"""Names of what this test session makes in the temporary folder itself start with this; the
+process id tells them from those of test runs going on at the same time on the machine."""
+_data_root: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_left_in_tmp() -> Iterator[None]:
+    """Fails the run when it leaves entries of its own in the temporary folder.
+
+    Only names this session can have made are looked at -- ``TEMP_PREFIX``, which is also the
+    default prefix of ``tempfile`` names made in this process during the run instead of
+    ``tmp`` -- so other programs and test runs using the folder at the same time are never
+    blamed. pytest's own ``tmp_path`` folders (``pytest-of-<user>``) are pytest's to keep.
+    """
+    folder = Path(tempfile.gettempdir())
+    before = {p.name for p in folder.iterdir()}
+    template = tempfile.template
+    tempfile.template = TEMP_PREFIX + "tmp"
+    try:
+        yield
+    finally:
+        tempfile.template = template
+    left = sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX) and p.name not in before
+    )
+    if left:
+        pytest.fail(f"the tests left {len(left)} entries in {folder}: {', '.join(left[:20])}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _settings_data_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Where `make_settings` makes each bot's data folder: under pytest's own temporary folder."""
+    global _data_root  # noqa: PLW0603 - make_settings is a plain function, called from anywhere
+    _data_root = tmp_path_factory.mktemp("settings-data")
+    try:
+        yield
+    finally:
+        _data_root = None
+
+
+def _fresh_data_dir() -> Path:
+    if _data_root is None:  # outside a test session (nothing removes it then)
+        return Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "data-"))
+    return Path(tempfile.mkdtemp(prefix="data-", dir=_data_root))
+
 
 def _unavailable(what: str, why: str) -> None:
     msg = f"{what} is not reachable ({why})"
@@ -131,8 +177,6 @@ def redis_url() -> Iterator[str]:
 def make_settings(db_url: str, **overrides: object) -> Settings:
     """Settings for a test: nothing from the developer's environment or `.env` leaks in."""
     base: dict[str, Any] = {
-        # Uploads go to a fresh folder, not ./data of whoever runs the tests.
-        "data_dir": Path(tempfile.mkdtemp(prefix="campaignbot-data-")),
         # Conversation tests must not be interrupted by reminders; their own tests enable them.
         "reminders_enabled": False,
         "database_url": db_url,
@@ -143,4 +187,8 @@ def make_settings(db_url: str, **overrides: object) -> Settings:
         "webhook_secret": None,
     }
     base.update(overrides)
+    if "data_dir" not in base:
+        # Uploads go to a fresh folder under this session's pytest temporary folder (not ./data
+        # of whoever runs the tests, nor a folder of its own in /tmp that nothing removes).
+        base["data_dir"] = _fresh_data_dir()
     return Settings.model_validate(base)
