@@ -44,11 +44,11 @@ from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import ReminderPolicy
 from core.campaign.schema import Unit as UnitDef
 from core.channel import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from core.domain.digests import LeaderDigest
 from core.messages import Reply
 from core.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters, Sleep
 from core.texts import leaders as tl
 from core.texts import reminders as t
-from schedules.admin import LeaderDigest, leader_digest, render_digest
 from schedules.calendar import (
     WorkCalendar,
     first_window_at_or_after,
@@ -56,6 +56,7 @@ from schedules.calendar import (
     sending_window,
     zone,
 )
+from schedules.digests import leader_digest, render_digest
 from schedules.planner import (
     DIGEST_CODE,
     LEADER,

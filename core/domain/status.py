@@ -19,7 +19,7 @@ is not due yet. Deadlines are compared with local dates in the campaign's time z
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -177,6 +177,15 @@ def report_periods(frequency: str, due: date) -> frozenset[str]:
         if p is not None:
             found.add(p)
     return frozenset(found)
+
+
+def deadline_report_periods(deadlines: Collection[Deadline]) -> frozenset[str]:
+    """Every period whose submission can fulfil one of these deadlines."""
+    out: set[str] = set()
+    for d in deadlines:
+        if d.fulfilled_by.report is not None:
+            out |= report_periods(d.fulfilled_by.report.frequency, d.due)
+    return frozenset(out)
 
 
 def current_period(frequency: str, month: Month, first: Month) -> str | None:
