@@ -23,6 +23,7 @@ from core.domain.status import (
     deadline_line,
     deadline_report_periods,
     effective_deadlines,
+    local_date,
     month_periods,
     overdue_by_deadline,
     overview,
@@ -31,7 +32,7 @@ from core.domain.status import (
 from core.texts import leaders as tl
 from core.texts import reminders as t
 from core.vntext import fold
-from schedules.calendar import local_date, zone
+from schedules.calendar import zone
 from schedules.planner import admin_scope_kinds, in_scope
 from storage.db import Database
 from storage.queries import deadlines as dq

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.domain.status import local_date
 from schedules import calendar_changes as changes
 from schedules.calendar import (
     WorkCalendar,
     first_window_at_or_after,
     local_at,
-    local_date,
     sending_window,
     zone,
 )
