@@ -201,8 +201,8 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
     _prepare(settings)
 
     async def go() -> tuple[int, int]:
-        from bot.export import export_workbook
         from core.campaign import Campaign as CampaignDef
+        from handlers.export import export_workbook
         from storage.campaign_sync import ensure_campaign_loaded, load_definition
         from storage.db import Database
 
@@ -229,7 +229,7 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int:
-    """Run one of `schedules.admin`'s changes and print its Vietnamese answer."""
+    """Run one of `schedules.calendar_changes`'s changes and print its Vietnamese answer."""
     _prepare(settings)
 
     async def go() -> tuple[bool, str]:
@@ -255,19 +255,19 @@ def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int
 
 
 def deadline(settings: Settings, args: argparse.Namespace) -> int:
-    from schedules import admin
+    from schedules import calendar_changes as changes
     from storage.types import utcnow
 
     if args.deadline_command == "move":
         return _admin(
             settings,
-            lambda db, c: admin.move_deadline(
+            lambda db, c: changes.move_deadline(
                 db, campaign=c, code=args.code, due_text=args.due, actor="cli", clock=utcnow
             ),
         )
     return _admin(
         settings,
-        lambda db, c: admin.add_deadline(
+        lambda db, c: changes.add_deadline(
             db,
             campaign=c,
             code=args.code,
@@ -287,14 +287,14 @@ def deadline(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def calendar(settings: Settings, args: argparse.Namespace) -> int:
-    from schedules import admin
+    from schedules import calendar_changes as changes
     from storage.types import utcnow
 
     if args.action == "clear":
-        return _admin(settings, lambda db, c: admin.clear_day(db, day_text=args.day, actor="cli"))
+        return _admin(settings, lambda db, c: changes.clear_day(db, day_text=args.day, actor="cli"))
     return _admin(
         settings,
-        lambda db, c: admin.set_day(
+        lambda db, c: changes.set_day(
             db,
             day_text=args.day,
             working=args.action == "work",

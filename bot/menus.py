@@ -7,9 +7,9 @@ role's menu never offers what the router refuses that role.
 
 Menus are set outside the database transaction, by one background worker per messenger:
 
-- a handler asks with `refresh_menu(ctx)`; the pipeline runs the request after the update
-  commits (`Ctx.after_commit`), and the worker reads the chat's role from the database then,
-  so a request is idempotent and the latest state wins;
+- a handler asks with `handlers.conversation.refresh_menu(ctx)`; the pipeline runs the
+  request after the update commits (`Ctx.after_commit`), and the worker reads the chat's
+  role from the database then, so a request is idempotent and the latest state wins;
 - at start-up the worker queues every active chat whose role has a menu of its own, which
   repairs whatever a crash or a long outage left undone;
 - each call counts against the messenger's global rate; a transient failure is retried with
@@ -30,15 +30,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Subquery
-
 from core.channel import Rejected, RetryAfter, Transient, Unreachable
 from core.ratelimit import ChannelLimiter
-from handlers.conversation import Ctx, Router
+from handlers.conversation import Router
 from storage.db import Database
-from storage.models import ChatIdentity, Membership, Role
+from storage.models import Role
+from storage.queries.menus import chats_with_roles, role_of_chat
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +47,6 @@ MAX_ATTEMPTS = 4
 FIRST_BACKOFF_SECONDS = 0.5
 RETRY_LATER_SECONDS = 300.0
 MAX_RETRY_AFTER = 60.0
-
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-
 
 def default_menu(router: Router) -> Menu:
     """The menu without scope: a focal point's commands (most people; deputies have the same,
@@ -187,66 +180,3 @@ class ChatMenus:
             else:
                 return True
         return False
-
-
-def refresh_menu(ctx: Ctx, *, new_account: bool = False) -> None:
-    """Once this update commits, bring the writer's chat menu in line with their role.
-
-    `new_account`: the account has just registered or been linked, so it has no menu of
-    ours yet, and a role with the default menu needs no call at all."""
-    menus = ctx.services.menus.get(ctx.msg.channel)
-    if menus is None:  # the messenger has no command menus
-        return
-    if new_account and ctx.who is not None and menus.own_menu(ctx.who.role) is None:
-        return
-    ctx.after_commit(partial(menus.refresh, ctx.msg.chat_id))
-
-
-# -- queries (only this module needs them) ----------------------------------------------------
-
-
-def _first_membership() -> Subquery:
-    """Each person's first active membership: the role `find_identity` gives them."""
-    return (
-        select(_M.c.person_id, func.min(_M.c.id).label("membership_id"))
-        .where(_M.c.active.is_(True))
-        .group_by(_M.c.person_id)
-        .subquery()
-    )
-
-
-async def role_of_chat(conn: AsyncConnection, *, channel: str, chat_id: str) -> str | None:
-    """The role of the person behind the chat, or None if nobody holds one there."""
-    first = _first_membership()
-    q = (
-        select(_M.c.role)
-        .select_from(
-            _C.join(first, first.c.person_id == _C.c.person_id).join(
-                _M, _M.c.id == first.c.membership_id
-            )
-        )
-        .where(_C.c.channel == channel, _C.c.chat_id == chat_id)
-        .order_by(_C.c.id)
-        .limit(1)
-    )
-    return (await conn.execute(q)).scalar_one_or_none()
-
-
-async def chats_with_roles(
-    conn: AsyncConnection, *, channel: str, roles: Sequence[str]
-) -> list[str]:
-    """The active chats on `channel` whose person's role is one of `roles`."""
-    if not roles:
-        return []
-    first = _first_membership()
-    q = (
-        select(_C.c.chat_id)
-        .select_from(
-            _C.join(first, first.c.person_id == _C.c.person_id).join(
-                _M, _M.c.id == first.c.membership_id
-            )
-        )
-        .where(_C.c.channel == channel, _C.c.active.is_(True), _M.c.role.in_(list(roles)))
-        .order_by(_C.c.id)
-    )
-    return [str(r[0]) for r in await conn.execute(q)]

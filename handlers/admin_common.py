@@ -12,28 +12,20 @@ data names.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from core.campaign.schema import Award, Campaign, Deadline, Unit
-from core.domain.awards import AwardResult, applies, evaluate
-from core.domain.status import (
-    UnitFacts,
-    ValueFact,
-    effective_deadlines,
-    meets_target,
-    report_periods,
-)
+from core.campaign.schema import Campaign, Deadline, Unit
+from core.domain.status import ValueFact, effective_deadlines, meets_target
 from core.texts import common as texts
 from core.texts import oversight as tx
 from core.vntext import fold
 from handlers.conversation import Ctx
 from storage.models import Role
-from storage.queries import assessments, oversight, people
+from storage.queries import oversight, people
+from storage.queries.standing import Scoped, scoped_units
 
 ADMINS = frozenset({"admin"})
 LEADERS = frozenset({Role.LEADER.value})
@@ -159,24 +151,6 @@ async def deadlines_of(ctx: Ctx) -> tuple[Deadline, ...]:
     return effective_deadlines(campaign_of(ctx), changes)
 
 
-def deadline_report_periods(deadlines: Collection[Deadline]) -> frozenset[str]:
-    """Every period whose submission can fulfil one of these deadlines."""
-    out: set[str] = set()
-    for d in deadlines:
-        if d.fulfilled_by.report is not None:
-            out |= report_periods(d.fulfilled_by.report.frequency, d.due)
-    return frozenset(out)
-
-
-@dataclass(frozen=True)
-class Scoped:
-    """The units an admin reaches, as the campaign file defines them, and their facts."""
-
-    units: list[Unit]
-    ids: dict[str, int]  # unit code → database id
-    facts: dict[str, UnitFacts]  # by unit code
-
-
 async def load_scoped(
     ctx: Ctx,
     reach: Reach,
@@ -195,39 +169,6 @@ async def load_scoped(
         submission_periods=submission_periods,
         latest_values=latest_values,
     )
-
-
-async def scoped_units(
-    conn: AsyncConnection,
-    campaign: Campaign,
-    *,
-    campaign_id: str,
-    kinds: frozenset[str] | None,
-    value_periods: Collection[str] = (),
-    submission_periods: Collection[str] = (),
-    latest_values: bool = False,
-) -> Scoped:
-    """The live units of `kinds` (None: all) and their facts, as `load_scoped` reads them
-    (also for the leaders' digest, which has no chat to answer)."""
-    cid = campaign_id
-    refs = await oversight.units_in_scope(conn, campaign_id=cid, kinds=kinds)
-    by_id = await oversight.facts_by_unit(
-        conn,
-        campaign_id=cid,
-        kinds=kinds,
-        value_periods=value_periods,
-        submission_periods=submission_periods,
-        latest_values=latest_values,
-    )
-    units, ids, facts = [], {}, {}
-    for ref in refs:
-        unit = campaign.unit(ref.code)
-        if unit is None:
-            continue
-        units.append(unit)
-        ids[ref.code] = ref.id
-        facts[ref.code] = by_id.get(ref.id, UnitFacts())
-    return Scoped(units, ids, facts)
 
 
 def value_lines(campaign: Campaign, values: Collection[oversight.ValueRow]) -> list[str]:
@@ -252,35 +193,3 @@ def value_lines(campaign: Campaign, values: Collection[oversight.ValueRow]) -> l
             )
         )
     return lines
-
-
-async def award_results(
-    conn: AsyncConnection,
-    award: Award,
-    campaign: Campaign,
-    scoped: Scoped,
-    *,
-    campaign_id: str,
-    kinds: frozenset[str] | None,
-    today: date,
-    deadlines: Sequence[Deadline],
-    tz: ZoneInfo,
-) -> list[AwardResult]:
-    """The award evaluated for every scoped unit it applies to, with the office's verdicts."""
-    verdicts = await assessments.for_units(
-        conn, campaign_id=campaign_id, kinds=kinds, award_code=award.code
-    )
-    return [
-        evaluate(
-            award,
-            campaign,
-            u,
-            scoped.facts[u.code],
-            today=today,
-            deadlines=deadlines,
-            tz=tz,
-            assessments=assessments.as_facts(verdicts.get(scoped.ids[u.code], ())),
-        )
-        for u in scoped.units
-        if applies(award, u)
-    ]

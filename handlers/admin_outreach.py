@@ -16,6 +16,7 @@ from core.campaign.schema import Deadline, Indicator, Unit
 from core.domain.periods import Month, period_label
 from core.domain.status import (
     current_period,
+    deadline_report_periods,
     missing_deadline,
     missing_indicator,
     overview_month,
@@ -30,9 +31,7 @@ from handlers.admin_common import (
     EVERYONE,
     FOCAL_POINTS,
     Reach,
-    Scoped,
     campaign_of,
-    deadline_report_periods,
     deadlines_of,
     find_unit,
     load_scoped,
@@ -44,6 +43,7 @@ from handlers.admin_common import (
 from handlers.conversation import OFFERED, Ctx, Router
 from storage.models import Role
 from storage.queries import audit, oversight, people
+from storage.queries.standing import Scoped
 from storage.queries.units import get_unit_by_code
 
 router = Router()

@@ -12,7 +12,6 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from bot.export import collect, workbook_summary, write_workbook
 from core.domain.awards import (
     Assessments,
     AwardResult,
@@ -27,6 +26,7 @@ from core.domain.awards import (
 from core.domain.periods import Month, parse_month
 from core.domain.status import (
     clamp_month,
+    deadline_report_periods,
     month_periods,
     overdue_by_deadline,
     overview,
@@ -40,9 +40,7 @@ from documents import charts
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
-    award_results,
     campaign_of,
-    deadline_report_periods,
     deadlines_of,
     find_unit,
     load_scoped,
@@ -52,7 +50,9 @@ from handlers.admin_common import (
     tz_of,
 )
 from handlers.conversation import Ctx, Router
+from handlers.export import collect, workbook_summary, write_workbook
 from storage.queries import assessments, audit, oversight
+from storage.queries.standing import award_results
 from storage.queries.units import get_unit_by_code
 
 router = Router()

@@ -16,12 +16,12 @@ from core.domain.values import BadValue, format_date
 from core.texts import reporting as texts
 from handlers import forms
 from handlers.conversation import Ctx, Router
+from storage.models import REPORTERS
 from storage.queries import articles, audit
 
 router = Router()
 
 RESUME = "article.resume"
-REPORTERS = frozenset({"focal", "deputy"})
 MEDIA_KINDS = frozenset({"MEDIA"})  # unit kinds that report articles (seed II.2.3)
 DRAFT_KEY = "article"
 LINK_OPTIONAL_FOR = ["bao_in", "phat_thanh"]  # print and radio often have no web page

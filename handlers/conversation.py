@@ -11,7 +11,8 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,7 +22,6 @@ from core.vntext import fold
 from storage.queries.people import Identity
 
 if TYPE_CHECKING:
-    from bot.menus import ChatMenus
     from core.campaign import Campaign as CampaignDef
 
 Handler = Callable[["Ctx"], Awaitable[None]]
@@ -30,6 +30,19 @@ AfterCommit = Callable[[], Awaitable[None]]
 OFFERED = "_offered"  # state data key: the values of the choices last shown, for "1", "2"…
 FORM = "form"  # the state (and data key) of a form being filled in
 DRAFTS = "drafts"  # data key: half-filled forms, by draft key, kept across /huy and restarts
+
+
+class ChatMenus(Protocol):
+    """One messenger's per-chat command menus, as handlers see them (`bot.menus.ChatMenus`
+    implements it; handlers ask through `refresh_menu`)."""
+
+    def own_menu(self, role: str) -> list[tuple[str, str]] | None:
+        """The role's menu, if it is not the default one."""
+        ...
+
+    async def refresh(self, chat_id: str) -> None:
+        """Queue the chat: its menu is brought in line with its person's role."""
+        ...
 
 
 @dataclass
@@ -257,3 +270,16 @@ def _pick_offered(text: str, offered: Any) -> str:
         if fold(str(label)) == folded:
             return str(value)
     return text
+
+
+def refresh_menu(ctx: Ctx, *, new_account: bool = False) -> None:
+    """Once this update commits, bring the writer's chat menu in line with their role.
+
+    `new_account`: the account has just registered or been linked, so it has no menu of
+    ours yet, and a role with the default menu needs no call at all."""
+    menus = ctx.services.menus.get(ctx.msg.channel)
+    if menus is None:  # the messenger has no command menus
+        return
+    if new_account and ctx.who is not None and menus.own_menu(ctx.who.role) is None:
+        return
+    ctx.after_commit(partial(menus.refresh, ctx.msg.chat_id))

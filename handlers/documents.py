@@ -27,13 +27,13 @@ from core.texts import signoff as ts
 from handlers import forms, signoff
 from handlers.conversation import Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES
+from storage.models import REPORTERS
 from storage.queries import audit, documents
 from storage.queries import signoff as signoff_q
 
 router = Router()
 
 RESUME = "document.resume"
-REPORTERS = frozenset({"focal", "deputy"})
 DRAFT_KEY = "document"
 
 # Số, ký hiệu văn bản (Nghị định 30/2020/NĐ-CP): `12/KH-UBND`, `98/2023/NĐ-CP`; documents of

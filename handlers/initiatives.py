@@ -21,13 +21,13 @@ from core.texts import reporting as texts
 from core.vntext import fold
 from handlers import forms
 from handlers.conversation import Ctx, Router
+from storage.models import REPORTERS
 from storage.queries import audit, initiatives
 
 router = Router()
 
 MENU = "initiative.menu"
 RESUME = "initiative.resume"
-REPORTERS = frozenset({"focal", "deputy"})
 NEW_KEY, STATUS_KEY = "initiative:new", "initiative:status"
 NEW_STATUSES = ("applying", "effective", "recognized")
 SIMILAR_AT = 0.85  # titles at least this alike get a caution

@@ -16,6 +16,7 @@ from core.messages import Choice
 from core.texts import common as texts
 from handlers import forms, signoff
 from handlers.conversation import Ctx, Router
+from storage.models import REPORTERS
 from storage.queries import audit, reports
 from storage.queries import signoff as signoff_q
 
@@ -23,7 +24,6 @@ router = Router()
 
 PICK_MONTH = "report.pick_month"
 RESUME = "report.resume"
-REPORTERS = frozenset({"focal", "deputy"})
 YES_NO_CHOICES = (("Có", "có"), ("Không", "không"))
 
 

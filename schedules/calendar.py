@@ -115,11 +115,6 @@ def local_at(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
 
 
-def local_date(moment: datetime, tz: ZoneInfo) -> date:
-    """The local calendar day of a UTC (or any aware) moment."""
-    return moment.astimezone(tz).date()
-
-
 def sending_window(
     moment: datetime,
     *,

@@ -44,18 +44,19 @@ from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import ReminderPolicy
 from core.campaign.schema import Unit as UnitDef
 from core.channel import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from core.domain.digests import LeaderDigest
+from core.domain.status import asked_period, local_date
 from core.messages import Reply
 from core.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters, Sleep
 from core.texts import leaders as tl
 from core.texts import reminders as t
-from schedules.admin import LeaderDigest, leader_digest, render_digest
 from schedules.calendar import (
     WorkCalendar,
     first_window_at_or_after,
-    local_date,
     sending_window,
     zone,
 )
+from schedules.digests import leader_digest, render_digest
 from schedules.planner import (
     DIGEST_CODE,
     LEADER,
@@ -489,7 +490,7 @@ class ReminderSender:
             template = t.MISSING_DOCUMENT_RETURNED if state.returned else t.MISSING_DOCUMENT
             return template.format(label=labels.get(fb.document, fb.document))
         if fb.report is not None:
-            period = dq.report_period(fb.report.frequency, eff.due)
+            period = asked_period(fb.report.frequency, eff.due)
             return t.MISSING_REPORT.format(period=t.period_label(period))
         return t.MISSING_INITIATIVE
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -25,6 +25,17 @@ class Role(StrEnum):
     HEAD = "head"  # thủ trưởng
     ADMIN = "admin"  # cán bộ Phòng Nội vụ (or another coordinating office)
     LEADER = "leader"  # Chủ tịch, Phó Chủ tịch UBND thành phố: reads everything, changes nothing
+
+
+REPORTERS = frozenset({Role.FOCAL.value, Role.DEPUTY.value})  # who reports for their unit
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The table of a model declared with ``table=True`` (typed, unlike ``model.__table__``)."""
+    found = model.__dict__.get("__table__")
+    if not isinstance(found, Table):
+        raise TypeError(f"{model.__name__} has no table")
+    return found
 
 
 def _ts(**kw: Any) -> Any:

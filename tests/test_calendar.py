@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from schedules import admin
+from core.domain.status import local_date
+from schedules import calendar_changes as changes
 from schedules.calendar import (
     WorkCalendar,
     first_window_at_or_after,
     local_at,
-    local_date,
     sending_window,
     zone,
 )
@@ -24,7 +24,7 @@ HCM = zone()
 
 
 def days(*texts: str) -> list[date]:
-    return [admin.parse_vn_date(s) for s in texts]
+    return [changes.parse_vn_date(s) for s in texts]
 
 
 def test_tet_2024_is_off_from_08_to_14_february() -> None:
@@ -106,27 +106,31 @@ async def test_calendar_days_are_stored_and_change_the_calendar(sqlite_url: str)
     db = Database(sqlite_url)
     clock = Clock(datetime(2024, 3, 1, 2, 0, tzinfo=UTC))
     try:
-        off = await admin.set_day(
+        off = await changes.set_day(
             db, day_text="18/03/2024", working=False, note="Nghỉ bù", actor="t", clock=clock
         )
         assert off.ok
         assert "18/03/2024 (Thứ Hai)" in off.message
         assert "19/03/2024 (Thứ Ba)" in off.message
-        work = await admin.set_day(db, day_text="4/5/2024", working=True, actor="t", clock=clock)
+        work = await changes.set_day(db, day_text="4/5/2024", working=True, actor="t", clock=clock)
         assert work.ok
         assert "làm bù" in work.message
-        again = await admin.set_day(db, day_text="04-05-2024", working=True, actor="t", clock=clock)
+        again = await changes.set_day(
+            db, day_text="04-05-2024", working=True, actor="t", clock=clock
+        )
         assert "không có gì thay đổi" in again.message
         async with db.read() as conn:
             cal = WorkCalendar(await dq.calendar_overrides(conn))
         assert not cal.is_working_day(date(2024, 3, 18))
         assert cal.is_working_day(date(2024, 5, 4))
-        cleared = await admin.clear_day(db, day_text="18/03/2024", actor="t")
+        cleared = await changes.clear_day(db, day_text="18/03/2024", actor="t")
         assert cleared.ok
         assert "ngày làm việc" in cleared.message
         async with db.read() as conn:
             assert date(2024, 3, 18) not in await dq.calendar_overrides(conn)
-        bad = await admin.set_day(db, day_text="31/02/2024", working=False, actor="t", clock=clock)
+        bad = await changes.set_day(
+            db, day_text="31/02/2024", working=False, actor="t", clock=clock
+        )
         assert not bad.ok
         assert bad.message.startswith("Ngày “31/02/2024” không hợp lệ")
     finally:
@@ -135,8 +139,8 @@ async def test_calendar_days_are_stored_and_change_the_calendar(sqlite_url: str)
 
 @pytest.mark.parametrize("text", ["2024-03-29", "29/13/2024", "hôm nay", "", "29/03/24"])
 def test_dates_are_read_as_dd_mm_yyyy(text: str) -> None:
-    with pytest.raises(admin.DateError, match="dd/mm/yyyy"):
-        admin.parse_vn_date(text)
+    with pytest.raises(changes.DateError, match="dd/mm/yyyy"):
+        changes.parse_vn_date(text)
 
 
 def test_a_utc_server_still_delivers_at_08_00_in_ho_chi_minh_city() -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from bot.export import collect, export_workbook, workbook_summary
 from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from handlers.export import collect, export_workbook, workbook_summary
 from storage.db import Database
 from tests.oversight import seed
 

@@ -12,8 +12,10 @@ from sqlalchemy import insert, select, update
 
 from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import ReminderPolicy
-from schedules import admin
+from core.domain.status import asked_period, report_periods
+from schedules import calendar_changes as changes
 from schedules.calendar import WorkCalendar, zone
+from schedules.digests import digest_text
 from schedules.jobs import campaign_from_db
 from schedules.planner import (
     DIGEST_CODE,
@@ -52,12 +54,12 @@ _R = Reminder.__table__  # type: ignore[attr-defined]
 
 def local(text: str, hour: int = 8, minute: int = 0) -> datetime:
     """``dd/mm/yyyy`` at hh:mm in Hồ Chí Minh City, as UTC."""
-    day = admin.parse_vn_date(text)
+    day = changes.parse_vn_date(text)
     return datetime.combine(day, time(hour, minute), tzinfo=HCM).astimezone(UTC)
 
 
 def d(text: str) -> date:
-    return admin.parse_vn_date(text)
+    return changes.parse_vn_date(text)
 
 
 async def campaign_def(db: Database) -> CampaignDef:
@@ -297,7 +299,8 @@ def test_a_policy_on_calendar_days_without_repeats_has_no_after_or_escalation() 
 def test_the_report_that_fulfils_a_deadline_is_the_latest_period_ended_by_then(
     frequency: str, due: str, period: str
 ) -> None:
-    assert dq.report_period(frequency, d(due)) == period
+    assert asked_period(frequency, d(due)) == period
+    assert period in report_periods(frequency, d(due))
 
 
 def test_overrides_move_file_deadlines_and_add_new_ones() -> None:
@@ -423,7 +426,7 @@ async def test_a_moved_deadline_cancels_what_was_planned_and_plans_anew(any_db: 
     await plan(db, campaign=camp, clock=clock)
     planned = await reminder_rows(db, deadline_code="D01")
     assert [r["slot"] for r in planned] == ["20240331:before-14"]
-    moved = await admin.move_deadline(
+    moved = await changes.move_deadline(
         db, campaign=camp, code="d01", due_text="15/04/2024", actor="admin", clock=clock
     )
     assert moved.ok, moved.message
@@ -437,12 +440,12 @@ async def test_a_moved_deadline_cancels_what_was_planned_and_plans_anew(any_db: 
         ("20240415:before-14", "planned"),
     ]
     assert rows[1]["send_at"] == local("01/04/2024")
-    unknown = await admin.move_deadline(
+    unknown = await changes.move_deadline(
         db, campaign=camp, code="D07", due_text="15/04/2024", actor="admin", clock=clock
     )
     assert not unknown.ok
     assert unknown.message.startswith("Không có thời hạn mã D07")
-    same = await admin.move_deadline(
+    same = await changes.move_deadline(
         db, campaign=camp, code="D01", due_text="15/04/2024", actor="admin", clock=clock
     )
     assert same.ok
@@ -456,7 +459,7 @@ async def test_a_new_day_off_moves_planned_reminders(db: Database) -> None:
     await plan(db, campaign=camp, clock=clock)
     [row] = await reminder_rows(db, deadline_code="D01")
     assert row["send_at"] == local("18/03/2024")
-    result = await admin.set_day(
+    result = await changes.set_day(
         db, day_text="18/03/2024", working=False, note="nghỉ", actor="admin", clock=clock
     )
     assert result.ok
@@ -479,15 +482,15 @@ async def test_admins_get_a_weekly_digest_within_their_scope(db: Database) -> No
         (pvhtt, "digest-2024W14"),
     ]
     assert {r["send_at"] for r in digests} == {local("01/04/2024")}
-    text = await admin.digest_text(db, campaign=camp, clock=Clock(local("01/04/2024", 9)))
+    text = await digest_text(db, campaign=camp, clock=Clock(local("01/04/2024", 9)))
     assert "TỔNG HỢP ĐƠN VỊ CHƯA HOÀN THÀNH ĐÚNG HẠN (tính đến 01/04/2024)" in text
     assert "Phường Ka Long (quá hạn 1 ngày)" in text
-    media = await admin.digest_text(
+    media = await digest_text(
         db, campaign=camp, clock=Clock(local("01/04/2024", 9)), admin_unit="PVHTT"
     )
     assert "Trung tâm Truyền thông và Văn hóa thành phố" in media
     assert "Phường Ka Long" not in media
-    before = await admin.digest_text(db, campaign=camp, clock=Clock(local("29/03/2024", 9)))
+    before = await digest_text(db, campaign=camp, clock=Clock(local("29/03/2024", 9)))
     assert "tất cả các đơn vị đã hoàn thành" in before
 
 
@@ -577,7 +580,7 @@ async def test_an_admin_adds_a_deadline_with_checks(db: Database) -> None:
     camp = await campaign_def(db)
     clock = Clock(local("01/06/2024", 7))
 
-    async def add(**kw: Any) -> admin.AdminResult:
+    async def add(**kw: Any) -> changes.AdminResult:
         base: dict[str, Any] = {
             "code": "D04",
             "title": "Báo cáo sơ kết 6 tháng",
@@ -587,7 +590,7 @@ async def test_an_admin_adds_a_deadline_with_checks(db: Database) -> None:
             "command": "/baocao",
         }
         base.update(kw)
-        return await admin.add_deadline(db, campaign=camp, actor="admin", clock=clock, **base)
+        return await changes.add_deadline(db, campaign=camp, actor="admin", clock=clock, **base)
 
     assert (await add(code="d-4")).message.startswith("Mã thời hạn “D-4” không hợp lệ")
     assert (await add(title="  ")).message.startswith("Vui lòng nhập nội dung")
@@ -611,7 +614,7 @@ async def test_an_admin_adds_a_deadline_with_checks(db: Database) -> None:
     assert [(r["slot"], r["send_at"]) for r in rows] == [
         ("20240715:before-14", local("01/07/2024"))
     ]
-    moved = await admin.move_deadline(
+    moved = await changes.move_deadline(
         db, campaign=camp, code="D04", due_text="22/07/2024", actor="admin", clock=clock
     )
     assert moved.ok

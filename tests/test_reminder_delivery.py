@@ -25,7 +25,7 @@ from core.domain.values import format_percent
 from core.messages import Incoming, Reply
 from core.ratelimit import Limits
 from core.vntext import fold
-from schedules import admin
+from schedules import calendar_changes as changes
 from schedules.calendar import WorkCalendar
 from schedules.planner import LEADER_DIGEST_CODE, plan
 from schedules.sender import ReminderSender, SendReport, SendSettings
@@ -354,7 +354,7 @@ async def test_the_mong_cai_2024_schedule_on_a_simulated_year(
 async def test_no_reminder_goes_out_during_tet(tg: FakeTelegramServer, db: Database) -> None:
     camp = await campaign_def(db)
     clock = Clock(local("20/01/2024", 9))
-    added = await admin.add_deadline(
+    added = await changes.add_deadline(
         db,
         campaign=camp,
         code="D04",
@@ -472,7 +472,7 @@ async def test_a_moved_deadline_sends_only_the_new_reminders(
     tg.user(user_id=2201)
     await register(db, "PTP", "focal", chat=2201, at=local("01/03/2024", 0))
     await plan(db, campaign=camp, clock=clock)
-    result = await admin.move_deadline(
+    result = await changes.move_deadline(
         db, campaign=camp, code="D01", due_text="15/04/2024", actor="pnv", clock=clock
     )
     assert result.ok
@@ -506,7 +506,7 @@ async def test_a_day_off_declared_after_planning_moves_the_reminder(
     tg.user(user_id=2301)
     await register(db, "PTP", "focal", chat=2301, at=local("01/03/2024", 0))
     await plan(db, campaign=camp, clock=clock)
-    await admin.set_day(
+    await changes.set_day(
         db, day_text="18/03/2024", working=False, note="Nghỉ bù", actor="pnv", clock=clock
     )
     vt = VirtualTime()
@@ -685,7 +685,7 @@ async def test_leaders_get_the_city_digest_on_monday_at_8_on_telegram_and_zalo(
 ) -> None:
     camp = await campaign_def(db)
     await seed_city(db)
-    added = await admin.add_deadline(
+    added = await changes.add_deadline(
         db,
         campaign=camp,
         code="D04",

@@ -19,7 +19,7 @@ is not due yet. Deadlines are compared with local dates in the campaign's time z
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -130,6 +130,7 @@ def deadlines_for(unit: Unit, deadlines: Iterable[Deadline]) -> tuple[Deadline, 
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    """The local calendar day of a UTC (or any aware) moment (the one `local_date`)."""
     return moment.astimezone(tz).date()
 
 
@@ -157,17 +158,38 @@ def period_bounds(frequency: str, day: date) -> tuple[str, date, date]:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
-def report_periods(frequency: str, due: date) -> frozenset[str]:
-    """The periods whose report fulfils a deadline on ``due`` for a report of ``frequency``.
-
-    The deadline asks for the latest period of ``frequency`` that ends on or before ``due``;
-    it is reported in the report for that period's last month, which also carries the finer
-    periods of that month. Any of them shows the report was sent (a unit may have no
-    indicator of ``frequency`` itself). One-off values are left out: they are answered once.
-    """
+def _asked(frequency: str, due: date) -> tuple[str, date]:
+    """(code, last day) of the latest period of ``frequency`` that ends on or before ``due``;
+    a one-off report's is the due date's year's one-off period."""
+    if frequency == "once":
+        return f"{due.year}-ONCE", due
     code, start, end = period_bounds(frequency, due)
     if end > due:
         code, start, end = period_bounds(frequency, start - timedelta(days=1))
+    return code, end
+
+
+def asked_period(frequency: str, due: date) -> str:
+    """The period a deadline on ``due`` asks a report of ``frequency`` for (the one to name)."""
+    return _asked(frequency, due)[0]
+
+
+def report_periods(frequency: str, due: date) -> frozenset[str]:
+    """The periods whose report fulfils a deadline on ``due`` for a report of ``frequency``.
+
+    The deadline asks for the latest period of ``frequency`` that ends on or before ``due``
+    (`asked_period`); it is reported in the report for that period's last month, which also
+    carries the finer periods of that month. Any of them shows the report was sent (a unit may
+    have no indicator of ``frequency`` itself: a commune without annual indicators reports the
+    year as ``2024-12`` and ``2024-Q4``). One-off values are left out: they are answered once;
+    a deadline for a one-off report asks for that year's one-off period only.
+
+    This is the one rule: the views (`fulfilled_at`) and the reminder sender (the SQL of
+    `storage.queries.deadlines`, through `fulfilling_periods`) both ask it.
+    """
+    code, end = _asked(frequency, due)
+    if frequency == "once":
+        return frozenset({code})
     month = Month(end.year, end.month)
     found = {code}
     for f in FREQUENCIES:
@@ -177,6 +199,17 @@ def report_periods(frequency: str, due: date) -> frozenset[str]:
         if p is not None:
             found.add(p)
     return frozenset(found)
+
+
+def fulfilling_periods(deadline: Deadline) -> frozenset[str]:
+    """The report periods whose submission fulfils `deadline` (none unless a report does)."""
+    report = deadline.fulfilled_by.report
+    return report_periods(report.frequency, deadline.due) if report is not None else frozenset()
+
+
+def deadline_report_periods(deadlines: Collection[Deadline]) -> frozenset[str]:
+    """Every period whose submission can fulfil one of these deadlines."""
+    return frozenset(p for d in deadlines for p in fulfilling_periods(d))
 
 
 def current_period(frequency: str, month: Month, first: Month) -> str | None:
@@ -322,7 +355,7 @@ def fulfilled_at(deadline: Deadline, facts: UnitFacts) -> datetime | None:
         times = [i.created_at for i in facts.live_initiatives()]
         return min(times) if times else None
     if how.report is not None:
-        wanted = report_periods(how.report.frequency, deadline.due)
+        wanted = fulfilling_periods(deadline)
         times = [t for p, t in facts.submissions.items() if p in wanted]
         return min(times) if times else None
     return None

@@ -3,7 +3,7 @@ their welcome, what they may look at, and the weekly digest.
 
 Register: polite administrative Vietnamese ("Kính gửi", "Anh/Chị"), full diacritics; numbers
 and dates written the Vietnamese way (`75 %`, `01/04/2024`). The digest's figures are worked
-out in `schedules.admin`; here they are only worded.
+out in `schedules.digests`; here they are only worded.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from core.texts import oversight as tx
 from core.texts import reminders as tr
 
 if TYPE_CHECKING:
-    from schedules.admin import DocumentStanding, LeaderDigest
+    from core.domain.digests import DocumentStanding, LeaderDigest
 
 # -- registration and access -------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ override whose code the file does not have is a deadline an admin added; its `sp
 whole definition. What fulfils a deadline (campaign file, `fulfilled_by`):
 
 - ``document``: a `Document` of that type for the unit, not superseded, not returned;
-- ``report``: a `ReportSubmission` of the unit for the latest period of that frequency that ends
-  on or before the due date (period codes as the report conversation stores them: ``2024``,
-  ``2024-H1``, ``2024-Q1``, ``2024-03``, ``2024-ONCE``);
+- ``report``: a `ReportSubmission` of the unit for one of the periods the domain's rule
+  accepts (`core.domain.status.fulfilling_periods`: the latest period of that frequency that
+  ends on or before the due date, or a finer period of the same month's report);
 - ``initiative``: at least one `Initiative` registered by the unit.
 
 A report or document waiting for the unit head's sign-off does not count yet (see
@@ -19,16 +19,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import ValidationError
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import Deadline as DeadlineDef
 from core.campaign.schema import ReminderPolicy
+from core.domain.status import DeadlineChange, fulfilling_periods
+from core.domain.status import effective_deadlines as effective_deadlines_of
 from storage.models import (
     CalendarDay,
     DeadlineOverride,
@@ -96,43 +97,25 @@ async def list_overrides(conn: AsyncConnection, *, campaign_id: str) -> list[Ove
 def merge_deadlines(
     campaign: CampaignDef, overrides: Sequence[OverrideRow]
 ) -> list[EffectiveDeadline]:
-    """The file's deadlines with admin overrides applied, then the added ones (pure)."""
+    """The domain's effective deadlines (`core.domain.status.effective_deadlines`: the file's,
+    moved, then the added ones, an unreadable added one ignored), each with its reminder policy
+    and where it comes from (pure)."""
     by_code = {o.code: o for o in overrides}
+    changes = [DeadlineChange(o.code, o.due, o.spec) for o in overrides]
     out: list[EffectiveDeadline] = []
-    for d in campaign.deadlines:
-        o = by_code.pop(d.code, None)
-        if o is None:
-            out.append(EffectiveDeadline(d, campaign.reminder_policy(d), "file", d.due))
-            continue
-        moved = _from_spec(o, fallback=d)
-        if moved is not None:
-            out.append(
-                EffectiveDeadline(
-                    moved, campaign.reminder_policy(moved), "moved", d.due, o.changed_at
-                )
+    for d in effective_deadlines_of(campaign, changes):
+        o, file = by_code.get(d.code), campaign.deadline(d.code)
+        source: Source = "file" if o is None else "moved" if file is not None else "added"
+        out.append(
+            EffectiveDeadline(
+                d,
+                campaign.reminder_policy(d),
+                source,
+                file.due if file is not None else None,
+                o.changed_at if o is not None else None,
             )
-    for o in by_code.values():
-        added = _from_spec(o, fallback=None)
-        if added is not None:
-            out.append(
-                EffectiveDeadline(
-                    added, campaign.reminder_policy(added), "added", None, o.changed_at
-                )
-            )
+        )
     return out
-
-
-def _from_spec(o: OverrideRow, *, fallback: DeadlineDef | None) -> DeadlineDef | None:
-    if o.spec:
-        try:
-            return DeadlineDef.model_validate({**o.spec, "code": o.code, "due": o.due})
-        except ValidationError:
-            log.warning("deadline override %s has an invalid definition; ignored", o.code)
-            return fallback
-    if fallback is None:
-        log.warning("added deadline %s has no definition; ignored", o.code)
-        return None
-    return fallback.model_copy(update={"due": o.due})
 
 
 async def effective_deadlines(
@@ -209,34 +192,6 @@ async def unit_ids(conn: AsyncConnection, *, campaign_id: str) -> dict[str, int]
 # -- fulfilment -------------------------------------------------------------------------------
 
 
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
-def report_period(frequency: str, due: date) -> str:
-    """The period code of the latest `frequency` period that ends on or before `due`."""
-    y, m = due.year, due.month
-    if frequency == "once":
-        return f"{y}-ONCE"
-    if frequency == "annual":
-        return str(y) if due == date(y, 12, 31) else str(y - 1)
-    if frequency == "semiannual":
-        if due == date(y, 12, 31):
-            return f"{y}-H2"
-        return f"{y}-H1" if due >= date(y, 6, 30) else f"{y - 1}-H2"
-    if frequency == "quarterly":
-        q = (m - 1) // 3 + 1
-        if due == _month_end(y, q * 3):
-            return f"{y}-Q{q}"
-        return f"{y}-Q{q - 1}" if q > 1 else f"{y - 1}-Q4"
-    if frequency == "monthly":
-        if due == _month_end(y, m):
-            return f"{y}-{m:02d}"
-        return f"{y}-{m - 1:02d}" if m > 1 else f"{y - 1}-12"
-    raise ValueError(f"unknown frequency {frequency!r}")
-
-
 def _fulfilment_condition(campaign_id: str, deadline: DeadlineDef) -> tuple[Any, Any]:
     """(table, where clause without the unit) for what fulfils `deadline`."""
     fb = deadline.fulfilled_by
@@ -249,10 +204,9 @@ def _fulfilment_condition(campaign_id: str, deadline: DeadlineDef) -> tuple[Any,
             & signoff.document_counts()
         )
     if fb.report is not None:
-        period = report_period(fb.report.frequency, deadline.due)
         return _REP, (
             (_REP.c.campaign_id == campaign_id)
-            & (_REP.c.period == period)
+            & _REP.c.period.in_(sorted(fulfilling_periods(deadline)))
             & signoff.report_counts()
         )
     return _INI, (_INI.c.campaign_id == campaign_id)
@@ -303,21 +257,20 @@ async def fulfilment(
     (one query; checked right before each reminder)."""
     fb = deadline.fulfilled_by
     if fb.report is not None:
-        period = report_period(fb.report.frequency, deadline.due)
-        row = (
+        # Any period the domain's rule accepts (a commune without annual indicators reports
+        # the year in its December report, as 2024-12 and 2024-Q4, never as 2024).
+        sent = (
             await conn.execute(
                 select(signoff.report_counts(), _REP.c.sign_off_status).where(
                     _REP.c.campaign_id == campaign_id,
                     _REP.c.unit_id == unit_id,
-                    _REP.c.period == period,
+                    _REP.c.period.in_(sorted(fulfilling_periods(deadline))),
                 )
             )
-        ).first()
-        if row is None:
-            return Fulfilment(False)
-        if row[0]:
+        ).all()
+        if any(r[0] for r in sent):
             return Fulfilment(True)
-        waiting = row[1] == signoff.PENDING
+        waiting = any(r[1] == signoff.PENDING for r in sent)
         return Fulfilment(done=waiting, awaiting_head=waiting)
     if fb.document is None:
         return Fulfilment(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.campaign import Campaign
 from core.texts import leaders as tl
-from schedules.admin import render_leader_digest
+from schedules.digests import render_leader_digest
 from storage.db import Database
 from storage.models import InviteCode
 from tests.harness import Clock
