@@ -8,8 +8,9 @@ local time). Names are the campaign file's Vietnamese ones; no code reaches a dr
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -516,3 +517,20 @@ def unit_files(
     if kind == "to-trinh":
         return [(out, drafts.render_to_trinh(unit_proposal(campaign, data), m.Scope.UNIT))]
     return [(out, drafts.render_bien_ban(unit_minutes(campaign, data)))]
+
+
+Job = tuple[Path, Callable[[], bytes]]
+
+
+def writer(jobs: Sequence[Job]) -> Callable[[], Awaitable[None]]:
+    """Render and write files after the commit (a conversation's replies name the paths)."""
+
+    async def write() -> None:
+        def go() -> None:
+            for path, render in jobs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(render())
+
+        await asyncio.to_thread(go)
+
+    return write
