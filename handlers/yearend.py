@@ -513,7 +513,7 @@ async def _dossier_text(
     "hoso",
     "ho_so",
     description=ty.CMD_DOSSIER,
-    roles=frozenset({"focal", "deputy", "head", "admin", "leader"}),
+    roles=frozenset({"focal", "deputy", "head", "admin"}),
 )
 async def dossier(ctx: Ctx) -> None:
     ctx.clear()
