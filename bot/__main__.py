@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--note", default="")
     exp = sub.add_parser("export", help="export the campaign's data to an Excel workbook")
     exp.add_argument("--out", type=Path, required=True)
+    dr = sub.add_parser(
+        "draft",
+        help="write a Word draft from the data: bao-cao-thanh-tich, to-trinh, bien-ban, "
+        "tong-ket (with its .xlsx annex), cong-van",
+    )
+    dr.add_argument("kind", help="bao-cao-thanh-tich | to-trinh | bien-ban | tong-ket | cong-van")
+    dr.add_argument("--unit", help="the unit's code (bao-cao-thanh-tich, to-trinh, bien-ban)")
+    dr.add_argument("--deadline", help="a deadline's or indicator's code (cong-van)")
+    dr.add_argument("--out", type=Path, required=True)
     return p
 
 
@@ -90,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         "units": cli.units,
         "invite": cli.invite,
         "export": cli.export,
+        "draft": cli.draft,
         "deadline": cli.deadline,
         "calendar": cli.calendar,
     }

@@ -303,3 +303,69 @@ def calendar(settings: Settings, args: argparse.Namespace) -> int:
             clock=utcnow,
         ),
     )
+
+
+DRAFT_KINDS = ("bao-cao-thanh-tich", "to-trinh", "bien-ban", "tong-ket", "cong-van")
+
+
+def draft(settings: Settings, args: argparse.Namespace) -> int:
+    """`draft KIND [--unit MÃ] [--deadline MÃ] --out FILE.docx`: a Word draft from the data."""
+    from core.texts import yearend as ty
+
+    kind = str(args.kind)
+    if kind not in DRAFT_KINDS:
+        _err(ty.CLI_BAD_KIND.format(kind=kind, kinds=", ".join(DRAFT_KINDS)))
+        return 2
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        _err("Tên tệp dự thảo phải có đuôi .docx, ví dụ: --out du-thao.docx")
+        return 2
+    if not out.parent.is_dir():
+        _err(ty.CLI_NO_FOLDER.format(folder=out.parent))
+        return 2
+    if kind in ("bao-cao-thanh-tich", "bien-ban") and not args.unit:
+        _err(ty.CLI_NEEDS_UNIT.format(kind=kind))
+        return 2
+    _prepare(settings)
+
+    async def go() -> tuple[list[tuple[Path, bytes]], str]:
+        from datetime import UTC, datetime
+
+        from core.campaign import Campaign as CampaignDef
+        from handlers import drafting
+        from storage.campaign_sync import ensure_campaign_loaded, load_definition
+        from storage.db import Database
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            async with database.read() as conn:
+                campaign = CampaignDef.model_validate(await load_definition(conn, campaign_id=cid))
+                return await drafting.draft_files(
+                    conn,
+                    campaign,
+                    campaign_id=cid,
+                    kind=kind,
+                    unit_code=args.unit,
+                    topic=args.deadline,
+                    out=out,
+                    now=datetime.now(UTC),
+                    warn=_err,
+                )
+        finally:
+            await database.dispose()
+
+    from handlers.drafting import DraftError
+
+    try:
+        files, as_of = asyncio.run(go())
+    except DraftError as e:
+        _err(str(e))
+        return 2
+    for path, content in files:
+        path.write_bytes(content)
+        if path.suffix == ".xlsx":
+            _print(ty.CLI_WROTE_ANNEX.format(path=path))
+        else:
+            _print(ty.CLI_WROTE.format(path=path, size=len(content), as_of=as_of))
+    return 0

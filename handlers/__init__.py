@@ -15,6 +15,7 @@ def build_router(campaign: Campaign | None = None) -> Router:
     campaign has no use for still answers, but is left out of menus and help."""
     from handlers import (
         admin,
+        admin_yearend,
         articles,
         common,
         documents,
@@ -24,6 +25,7 @@ def build_router(campaign: Campaign | None = None) -> Router:
         report,
         signoff,
         status,
+        yearend,
     )
 
     root = Router()
@@ -34,7 +36,9 @@ def build_router(campaign: Campaign | None = None) -> Router:
     root.include(initiatives.router)
     root.include(documents.router)
     root.include(articles.router)
+    root.include(yearend.router)
     root.include(admin.router)
+    root.include(admin_yearend.router)
     root.include(forms.router)
     root.include(common.router)
     if campaign is not None and not (campaign.sign_off.reports or campaign.sign_off.documents):

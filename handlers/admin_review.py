@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from core.domain.periods import period_label
 from core.domain.status import report_month, status_month
-from core.messages import Choice
+from core.messages import Attachment, Choice
 from core.texts import oversight as tx
+from core.texts import yearend as ty
 from handlers.admin_common import (
     ADMINS,
     FOCAL_POINTS,
@@ -34,7 +35,8 @@ from handlers.admin_common import (
     value_lines,
 )
 from handlers.conversation import Ctx, Router
-from storage.queries import audit, oversight
+from storage.files import FileStore
+from storage.queries import audit, oversight, yearend
 
 router = Router()
 
@@ -63,6 +65,9 @@ async def review(ctx: Ctx) -> None:
         "v": _show_document,
         "nv": _accept_document,
         "tv": _ask_comment_document,
+        "h": _show_part,
+        "nh": _accept_part,
+        "th": _ask_comment_part,
     }
     if verb in actions and ident is not None:
         await actions[verb](ctx, reach, ident)
@@ -79,12 +84,24 @@ async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
         limit=PAGE,
         offset=(page - 1) * PAGE,
     )
-    if not items:
+    parts = await yearend.pending_parts(
+        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+    )
+    if not items and not parts:
         ctx.reply(tx.REVIEW_NONE.format(scope=reach.label))
         return
     campaign, tz = campaign_of(ctx), tz_of(ctx)
     doc_labels = {d.code: d.label for d in campaign.document_types}
     choices = []
+    if page == 1:
+        for part, nom in parts[:PAGE]:
+            label = ty.REV_ITEM.format(
+                unit=nom.unit_name,
+                part=_part_label(ctx, nom.award_code, part.part_code),
+                name=nom.full_name,
+            )
+            choices.append(Choice(label, f"/duyet h {part.id}"))
+    total += len(parts)
     for item in items:
         at = tx.fmt_date(item.submitted_at.astimezone(tz).date())
         if item.kind == "report":
@@ -318,6 +335,8 @@ async def on_comment(ctx: Ctx) -> None:
     ident = int(target.get("id", 0))
     if target.get("kind") == "document":
         await _return_document(ctx, reach, ident, comment, who.person_id)
+    elif target.get("kind") == "dossier":
+        await _review_part(ctx, reach, ident, yearend.RETURNED, comment)
     else:
         await _return_value(ctx, reach, ident, comment, who.person_id)
 
@@ -395,3 +414,115 @@ async def _return_document(
     )
     text = tx.REVIEW_RETURNED.format(item=label, unit=doc.unit.name, people=told)
     ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+
+# -- dossier parts (/hoso) -------------------------------------------------------------------
+
+
+def _part_label(ctx: Ctx, award_code: str, part_code: str) -> str:
+    award = next((a for a in campaign_of(ctx).awards if a.code == award_code), None)
+    label = (
+        next((d.label for d in award.dossier if d.code == part_code), part_code)
+        if award
+        else part_code
+    )
+    return label.split(" của ", 1)[0].split(" (", 1)[0].split(",", 1)[0]
+
+
+async def _part(
+    ctx: Ctx, reach: Reach, ident: int
+) -> tuple[yearend.PartRow, yearend.NominationRow] | None:
+    cid = ctx.services.campaign_id
+    part = await yearend.get_part(ctx.conn, campaign_id=cid, part_id=ident)
+    nom = (
+        await yearend.get_nomination(ctx.conn, campaign_id=cid, nomination_id=part.nomination_id)
+        if part
+        else None
+    )
+    if part is None or nom is None or not reach.oversees(nom.unit_kind):
+        ctx.reply(ty.REV_GONE)
+        return None
+    return part, nom
+
+
+def _required(ctx: Ctx, award_code: str) -> list[str]:
+    award = next((a for a in campaign_of(ctx).awards if a.code == award_code), None)
+    return [d.code for d in award.dossier] if award else []
+
+
+async def _show_part(ctx: Ctx, reach: Reach, ident: int) -> None:
+    found = await _part(ctx, reach, ident)
+    if found is None:
+        return
+    part, nom = found
+    text = ty.REV_SHOW.format(
+        unit=nom.unit_name,
+        subject=ty.SUBJECT_COLLECTIVE if nom.collective else ty.SUBJECT_INDIVIDUAL,
+        name=nom.full_name,
+        award=next((a.title for a in campaign_of(ctx).awards if a.code == nom.award_code), ""),
+        flag="" if nom.eligible else ty.NOM_FLAG_NOT_MET.format(reason=nom.reason or ""),
+        achievement=nom.achievement,
+        part=_part_label(ctx, nom.award_code, part.part_code),
+        at=tx.fmt_local(part.submitted_at, tz_of(ctx)),
+    )
+    choices = []
+    if part.review_status == yearend.PENDING and reach.acts:
+        choices = [
+            Choice(ty.REV_ACCEPT, f"/duyet nh {part.id}"),
+            Choice(ty.REV_RETURN, f"/duyet th {part.id}"),
+        ]
+    root = FileStore(ctx.services.settings.data_dir).root
+    stored = next(root.glob(f"*/*/{part.stored_name}"), None) if part.stored_name else None
+    attachment = (
+        Attachment(str(stored), kind="document", file_name=part.original_name or stored.name)
+        if stored is not None
+        else None
+    )
+    ctx.reply(text, choices, attachment=attachment)
+
+
+async def _accept_part(ctx: Ctx, reach: Reach, ident: int) -> None:
+    await _review_part(ctx, reach, ident, yearend.ACCEPTED, None)
+
+
+async def _ask_comment_part(ctx: Ctx, reach: Reach, ident: int) -> None:
+    found = await _part(ctx, reach, ident)
+    if found is None:
+        return
+    ctx.goto(COMMENT, review={"kind": "dossier", "id": found[0].id})
+    ctx.reply(ty.REV_ASK_COMMENT)
+
+
+async def _review_part(
+    ctx: Ctx, reach: Reach, ident: int, status: str, comment: str | None
+) -> None:
+    ctx.clear()
+    found = await _part(ctx, reach, ident)
+    who = ctx.who
+    if found is None or who is None or not reach.acts:
+        return
+    part, nom = found
+    done = await yearend.review_part(
+        ctx.conn,
+        part=part,
+        status=status,
+        comment=comment,
+        required=_required(ctx, nom.award_code),
+        person_id=who.person_id,
+        now=ctx.now(),
+    )
+    if not done:
+        ctx.reply(ty.REV_GONE)
+        return
+    label = _part_label(ctx, nom.award_code, part.part_code)
+    if status == yearend.ACCEPTED:
+        ctx.reply(ty.REV_ACCEPTED.format(part=label, unit=nom.unit_name, name=nom.full_name))
+        told = ty.REV_TOLD_ACCEPT.format(part=label, name=nom.full_name)
+    else:
+        ctx.reply(
+            ty.REV_RETURNED.format(
+                part=label, unit=nom.unit_name, name=nom.full_name, comment=comment
+            )
+        )
+        told = ty.REV_TOLD_RETURN.format(part=label, name=nom.full_name, comment=comment)
+    await tell_unit(ctx, nom.unit_id, told, FOCAL_POINTS | {"head"})

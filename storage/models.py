@@ -476,3 +476,95 @@ class AwardAssessmentHistory(SQLModel, table=True):
     assessed_at: datetime = _ts()
     assessed_by: int | None = Field(default=None, foreign_key="person.id")
     office_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+
+
+# -- the year's end: proposals for awards and their dossiers ---------------------------------
+
+# A proposal that does not meet the award's criteria needs its reason (both tables).
+NOMINATION_REASON_RULE = "eligible OR (reason IS NOT NULL AND reason <> '')"
+
+
+class Nomination(SQLModel, table=True):
+    """A unit's proposal (đề nghị khen thưởng) of itself or of one of its people for an award
+    form of the campaign file. Changed in place until the dossier deadline; every version,
+    the withdrawal included, is a row of `nomination_history`."""
+
+    __table_args__ = (
+        CheckConstraint(NOMINATION_REASON_RULE, name="ck_nomination_reason"),
+        Index("ix_nomination_unit", "campaign_id", "unit_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id")  # the proposing unit
+    award_code: str = Field(max_length=64)
+    subject: str = Field(max_length=16)  # collective | individual
+    full_name: str = Field(max_length=200)  # the collective's or the person's name
+    position: str = Field(default="", max_length=200)  # chức vụ (individuals)
+    achievement: str = Field(sa_type=Text)  # tóm tắt thành tích
+    eligible: bool  # the criteria as they stood when it was filed or last changed
+    reason: str | None = Field(default=None, sa_type=Text)  # why, when not eligible
+    office_unit_id: int | None = Field(default=None, foreign_key="unit.id")  # who reviews it
+    status: str = Field(default="active", max_length=16)  # active | withdrawn
+    created_at: datetime = _ts()
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    changed_at: datetime = _ts()
+    changed_by: int | None = Field(default=None, foreign_key="person.id")
+    complete_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # every part in
+
+
+class NominationHistory(SQLModel, table=True):
+    """Every version of a proposal, oldest first (filed, changed, withdrawn)."""
+
+    __tablename__ = "nomination_history"
+    __table_args__ = (
+        CheckConstraint(NOMINATION_REASON_RULE, name="ck_nomination_history_reason"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    action: str = Field(max_length=16)  # file | change | withdraw
+    award_code: str = Field(max_length=64)
+    full_name: str = Field(max_length=200)
+    position: str = Field(default="", max_length=200)
+    achievement: str = Field(sa_type=Text)
+    eligible: bool
+    reason: str | None = Field(default=None, sa_type=Text)
+    status: str = Field(max_length=16)
+    at: datetime = _ts()
+    by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class DossierPart(SQLModel, table=True):
+    """One file of a proposal's dossier (Tờ trình, Biên bản, Báo cáo thành tích). A new file
+    for the same part supersedes the previous one, which is kept."""
+
+    __tablename__ = "dossier_part"
+    __table_args__ = (Index("ix_dossier_part_nomination", "nomination_id", "part_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    nomination_id: int = Field(foreign_key="nomination.id")
+    part_code: str = Field(max_length=64)  # the award's dossier item code
+    stored_name: str = Field(max_length=255)
+    original_name: str = Field(default="", max_length=255)
+    mime_type: str = Field(default="", max_length=128)
+    size: int = 0
+    sha256: str = Field(default="", max_length=64)
+    submitted_at: datetime = _ts()
+    submitted_by: int | None = Field(default=None, foreign_key="person.id")
+    superseded: bool = False
+    review_status: str = Field(default="pending", max_length=16)  # pending|accepted|returned
+    review_comment: str | None = Field(default=None, sa_type=Text)
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class DossierReview(SQLModel, table=True):
+    """Every review of a dossier part, oldest first."""
+
+    __tablename__ = "dossier_review"
+    id: int | None = Field(default=None, primary_key=True)
+    part_id: int = Field(foreign_key="dossier_part.id", index=True)
+    status: str = Field(max_length=16)  # accepted | returned
+    comment: str | None = Field(default=None, sa_type=Text)
+    at: datetime = _ts()
+    by: int | None = Field(default=None, foreign_key="person.id")

@@ -15,7 +15,18 @@ from storage.queries.people import Identity
 
 ROUTER = build_router()
 TELEGRAM_COMMAND = re.compile(r"[a-z0-9_]{1,32}")  # Telegram's rule for command names
-ADMIN_COMMANDS = {"tonghop", "quahan", "dondoc", "duyet", "xuat", "thongbao", "moi", "khenthuong"}
+ADMIN_COMMANDS = {
+    "tonghop",
+    "quahan",
+    "dondoc",
+    "duyet",
+    "xuat",
+    "thongbao",
+    "moi",
+    "khenthuong",
+    "tongket",
+    "congvan",
+}
 
 
 _NOW = datetime(2024, 3, 1, tzinfo=UTC)

@@ -325,7 +325,7 @@ def test_overrides_move_file_deadlines_and_add_new_ones() -> None:
         ],
     )
     by = {e.code: e for e in merged}
-    assert list(by) == ["D01", "D02", "D03", "D04"]
+    assert list(by) == ["D01", "D02", "D03", "D_HOSO", "D04"]
     assert (by["D01"].due, by["D01"].source, by["D01"].file_due) == (
         d("15/04/2024"),
         "moved",

@@ -361,11 +361,13 @@ class ReportRef(_Model):
 
 
 class FulfilledBy(_Model):
-    """What fulfils a deadline; exactly one of the three is given."""
+    """What fulfils a deadline; exactly one is given. ``dossier: filed``: the unit has a
+    proposal for an award (``/denghi``) whose dossier has every part (``/hoso``)."""
 
     document: Code | None = None
     report: ReportRef | None = None
     initiative: Literal["registered"] | None = None
+    dossier: Literal["filed"] | None = None
 
 
 class ReminderPolicy(_Model):
@@ -496,6 +498,15 @@ class Award(_Model):
 # --------------------------------------------------------------------------- the file
 
 
+class ReportFormSpec(_Model):
+    """The legal form of the achievement report (Báo cáo thành tích): a Word template (a bare
+    file name among the bundled templates, or a path) and how the draft cites it. Mẫu 08 of
+    Nghị định 98/2023/NĐ-CP when the file says nothing; a later year names a later decree's."""
+
+    template: Text
+    citation: Text
+
+
 class Campaign(_Model):
     """A whole campaign file (``schema_version: 1``)."""
 
@@ -512,6 +523,7 @@ class Campaign(_Model):
     reminder_defaults: ReminderPolicy = ReminderPolicy()
     sign_off: SignOff = SignOff()
     awards: tuple[Award, ...] = ()
+    report_form: ReportFormSpec | None = None
 
     _units: dict[str, Unit] = PrivateAttr(default_factory=dict)
     _indicators: dict[str, Indicator] = PrivateAttr(default_factory=dict)
@@ -888,12 +900,14 @@ class _Checker:
             fulfilled = deadline.get("fulfilled_by")
             if isinstance(fulfilled, Mapping):
                 given = [
-                    k for k in ("document", "report", "initiative") if fulfilled.get(k) is not None
+                    k
+                    for k in ("document", "report", "initiative", "dossier")
+                    if fulfilled.get(k) is not None
                 ]
                 if len(given) != 1:
                     self.add(
                         (*loc, "fulfilled_by"),
-                        "phải có đúng một trong document, report, initiative"
+                        "phải có đúng một trong document, report, initiative, dossier"
                         + (f" (đang có {', '.join(given)})" if given else ""),
                     )
                 document = fulfilled.get("document")

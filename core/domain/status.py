@@ -89,6 +89,7 @@ class UnitFacts:
     submissions: dict[str, datetime] = field(default_factory=dict)  # period → first submitted
     documents: dict[str, DocumentFact] = field(default_factory=dict)  # by document type
     initiatives: list[InitiativeFact] = field(default_factory=list)
+    dossier_filed_at: datetime | None = None  # a proposal's dossier first complete (/hoso)
 
     def live_initiatives(self) -> list[InitiativeFact]:
         return [i for i in self.initiatives if i.live]
@@ -354,6 +355,8 @@ def fulfilled_at(deadline: Deadline, facts: UnitFacts) -> datetime | None:
     if how.initiative is not None:
         times = [i.created_at for i in facts.live_initiatives()]
         return min(times) if times else None
+    if how.dossier is not None:
+        return facts.dossier_filed_at
     if how.report is not None:
         wanted = fulfilling_periods(deadline)
         times = [t for p, t in facts.submissions.items() if p in wanted]

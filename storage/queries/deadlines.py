@@ -8,7 +8,8 @@ whole definition. What fulfils a deadline (campaign file, `fulfilled_by`):
 - ``report``: a `ReportSubmission` of the unit for one of the periods the domain's rule
   accepts (`core.domain.status.fulfilling_periods`: the latest period of that frequency that
   ends on or before the due date, or a finer period of the same month's report);
-- ``initiative``: at least one `Initiative` registered by the unit.
+- ``initiative``: at least one `Initiative` registered by the unit;
+- ``dossier``: an active `Nomination` of the unit whose dossier is complete.
 
 A report or document waiting for the unit head's sign-off does not count yet (see
 `storage.queries.signoff`).
@@ -35,6 +36,7 @@ from storage.models import (
     DeadlineOverride,
     Document,
     Initiative,
+    Nomination,
     ReportSubmission,
     Unit,
 )
@@ -48,6 +50,7 @@ _CAL = CalendarDay.__table__  # type: ignore[attr-defined]
 _DOC = Document.__table__  # type: ignore[attr-defined]
 _REP = ReportSubmission.__table__  # type: ignore[attr-defined]
 _INI = Initiative.__table__  # type: ignore[attr-defined]
+_NOM = Nomination.__table__  # type: ignore[attr-defined]
 _U = Unit.__table__  # type: ignore[attr-defined]
 
 Source = Literal["file", "moved", "added"]
@@ -208,6 +211,12 @@ def _fulfilment_condition(campaign_id: str, deadline: DeadlineDef) -> tuple[Any,
             (_REP.c.campaign_id == campaign_id)
             & _REP.c.period.in_(sorted(fulfilling_periods(deadline)))
             & signoff.report_counts()
+        )
+    if fb.dossier is not None:
+        return _NOM, (
+            (_NOM.c.campaign_id == campaign_id)
+            & (_NOM.c.status == "active")
+            & _NOM.c.complete_at.is_not(None)
         )
     return _INI, (_INI.c.campaign_id == campaign_id)
 

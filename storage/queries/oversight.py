@@ -32,6 +32,7 @@ from storage.models import (
     Document,
     IndicatorValue,
     Initiative,
+    Nomination,
     ReportSubmission,
     Unit,
 )
@@ -43,6 +44,7 @@ _S = ReportSubmission.__table__  # type: ignore[attr-defined]
 _D = Document.__table__  # type: ignore[attr-defined]
 _I = Initiative.__table__  # type: ignore[attr-defined]
 _O = DeadlineOverride.__table__  # type: ignore[attr-defined]
+_N = Nomination.__table__  # type: ignore[attr-defined]
 
 Kinds = frozenset[str] | None  # None: every kind
 
@@ -162,6 +164,13 @@ async def unit_facts(conn: AsyncConnection, *, campaign_id: str, unit_id: int) -
         .order_by(_I.c.created_at, _I.c.id)
     )
     facts.initiatives = [InitiativeFact(r[0], r[1], r[2], r[3]) for r in rows]
+    facts.dossier_filed_at = (
+        await conn.execute(
+            select(func.min(_N.c.complete_at)).where(
+                _N.c.campaign_id == campaign_id, _N.c.unit_id == unit_id, _N.c.status == "active"
+            )
+        )
+    ).scalar()
     return facts
 
 
@@ -261,6 +270,14 @@ async def facts_by_unit(
     ).where(_I.c.campaign_id == campaign_id)
     for r in await conn.execute(q.order_by(_I.c.created_at, _I.c.id)):
         of(r[0]).initiatives.append(InitiativeFact(r[1], r[2], r[3], r[4]))
+    q = _in_scope(
+        select(_N.c.unit_id, func.min(_N.c.complete_at)).select_from(_N),
+        _N.c.unit_id,
+        campaign_id=campaign_id,
+        kinds=kinds,
+    ).where(_N.c.campaign_id == campaign_id, _N.c.status == "active", _N.c.complete_at.is_not(None))
+    for unit_id, at in await conn.execute(q.group_by(_N.c.unit_id)):
+        of(unit_id).dossier_filed_at = at
     return out
 
 

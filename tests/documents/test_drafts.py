@@ -167,14 +167,21 @@ def test_collective_report_follows_mau_08() -> None:
     assert rows == [
         ["1", "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", "100%", "99,2%", "Chưa đạt"],
         ["2", "Tỷ lệ hồ sơ tiếp nhận trực tuyến toàn trình", "80%", "95,5%", "Đạt"],
-        ["3", "Số lượt người dân được hướng dẫn dịch vụ công trực tuyến", "1.000 lượt",
-         "1.234 lượt", "Đạt"],
+        [
+            "3",
+            "Số lượt người dân được hướng dẫn dịch vụ công trực tuyến",
+            "1.000 lượt",
+            "1.234 lượt",
+            "Đạt",
+        ],
         ["4", "Chỉ số cải cách hành chính năm 2023", "Khá trở lên", "-", "Chưa đủ căn cứ"],
     ]
     initiatives = _rows(doc, "Tên giải pháp")
-    assert initiatives[0][1:4] == ["Tổ hỗ trợ số tại bộ phận một cửa",
-                                   "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn",
-                                   "Đã được công nhận"]
+    assert initiatives[0][1:4] == [
+        "Tổ hỗ trợ số tại bộ phận một cửa",
+        "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn",
+        "Đã được công nhận",
+    ]
     documents = _rows(doc, "Số, ký hiệu")
     assert documents[0][1:3] == ["15/KH-UBND", "05/01/2024"]
     assert documents[1][1:3] == ["112/UBND", "15/03/2024"]
@@ -246,13 +253,17 @@ def test_summary_figures_equal_the_input() -> None:
     summary = samples.campaign_summary()
     doc = _open(render_tong_ket(summary))
     rows = _rows(doc, "Chỉ tiêu")
-    assert [r[2:] for r in rows] == [["22", "22", "100%"], ["21", "22", "95,5%"],
-                                     ["1.234", "1.300", "94,9%"]]
+    assert [r[2:] for r in rows] == [
+        ["22", "22", "100%"],
+        ["21", "22", "95,5%"],
+        ["1.234", "1.300", "94,9%"],
+    ]
     counts = _rows(doc, "Nội dung")
     assert [r[2] for r in counts] == ["34", "1.234", "48", "31"]
     shortfalls = _rows(doc, "Cơ quan, đơn vị")
-    assert shortfalls == [["1", "UBND xã Hải Sơn",
-                           "Giải quyết đúng hạn 100% hồ sơ thủ tục hành chính"]]
+    assert shortfalls == [
+        ["1", "UBND xã Hải Sơn", "Giải quyết đúng hạn 100% hồ sơ thủ tục hành chính"]
+    ]
     assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025" in _all_text(doc)
 
 
@@ -264,7 +275,12 @@ def test_summary_annex_is_strings_one_sheet_per_table() -> None:
     sheet = book["Chỉ tiêu"]
     assert sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[3]] == [
-        "2", "Giải quyết đúng hạn 100% hồ sơ thủ tục hành chính", "21", "22", "95,5%"]
+        "2",
+        "Giải quyết đúng hạn 100% hồ sơ thủ tục hành chính",
+        "21",
+        "22",
+        "95,5%",
+    ]
     assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value is not None)
     assert sheet.column_dimensions["B"].width > 30
     assert book["Tình hình chung"]["A7"].value == STAMP
@@ -319,10 +335,19 @@ def test_every_kind_converts_to_an_a4_pdf(tmp_path: Path) -> None:
     scratch = tmp_path / "lo-tmp"
     scratch.mkdir()
     subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path),
-         *(str(tmp_path / f"{kind}.docx") for kind in KINDS)],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *(str(tmp_path / f"{kind}.docx") for kind in KINDS),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
         env={**os.environ, "TMPDIR": str(scratch)},  # LibreOffice's pipe and temp files
     )
     for kind in KINDS:

@@ -33,7 +33,18 @@ from tests.harness import codes_for, running_bot
 
 WELCOME = "Đăng ký thành công"
 CODE = re.compile(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b")
-ADMIN_COMMANDS = {"tonghop", "quahan", "dondoc", "duyet", "xuat", "thongbao", "moi", "khenthuong"}
+ADMIN_COMMANDS = {
+    "tonghop",
+    "quahan",
+    "dondoc",
+    "duyet",
+    "xuat",
+    "thongbao",
+    "moi",
+    "khenthuong",
+    "tongket",
+    "congvan",
+}
 MENU_METHODS = ("setMyCommands", "deleteMyCommands")
 
 telegram_only = pytest.mark.parametrize("messenger", ["telegram"], indirect=True)
