@@ -27,6 +27,10 @@ from tests.reporting.test_report import MONTH_ANSWERS
 
 pytestmark = pytest.mark.postgres
 
+_IN = InboxUpdate.__table__  # type: ignore[attr-defined]
+_OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
+_UNIT = Unit.__table__  # type: ignore[attr-defined]
+
 
 class Recorder:
     """A messenger that records what each chat was sent."""
@@ -52,9 +56,7 @@ async def settle(workers: list[App]) -> None:
         async with workers[0].db.read() as conn:
             left = (
                 await conn.execute(
-                    select(func.count())
-                    .select_from(InboxUpdate)
-                    .where(InboxUpdate.status == "pending")  # type: ignore[arg-type]
+                    select(func.count()).select_from(_IN).where(_IN.c.status == "pending")
                 )
             ).scalar_one()
         if not left:
@@ -73,13 +75,13 @@ async def test_two_workers_alternating_deliveries_keep_every_conversation_in_ord
     workers = [await App.create(settings, clock=Clock(NOW)) for _ in range(2)]
     try:
         for w in workers:
-            w.add_channel(Recorder(sent))  # type: ignore[arg-type]
+            w.add_channel(Recorder(sent))
         app = workers[0]
         async with app.db.read() as conn:
             communes = [
                 r[0]
                 for r in await conn.execute(
-                    select(Unit.code).where(Unit.kind == "COMMUNE").order_by(Unit.code)  # type: ignore[arg-type]
+                    select(_UNIT.c.code).where(_UNIT.c.kind == "COMMUNE").order_by(_UNIT.c.code)
                 )
             ]
         chats: list[tuple[str, list[str]]] = []
@@ -115,17 +117,11 @@ async def test_two_workers_alternating_deliveries_keep_every_conversation_in_ord
         assert misfiled == []
         async with app.db.read() as conn:
             statuses = dict(
-                list(
-                    await conn.execute(
-                        select(InboxUpdate.status, func.count()).group_by(InboxUpdate.status)  # type: ignore[arg-type]
-                    )
-                )
+                list(await conn.execute(select(_IN.c.status, func.count()).group_by(_IN.c.status)))
             )
             unsent = (
                 await conn.execute(
-                    select(func.count())
-                    .select_from(OutboxMessage)
-                    .where(OutboxMessage.status != "sent")  # type: ignore[arg-type]
+                    select(func.count()).select_from(_OUT).where(_OUT.c.status != "sent")
                 )
             ).scalar_one()
         assert statuses == {"done": len(chats) * len(chats[0][1])}
