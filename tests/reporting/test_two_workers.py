@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from core.messages import Incoming, Kind, Reply
+from core.channel import FileUnavailable
+from core.messages import FileRef, Incoming, Kind, Reply
 from core.settings import Settings
 from storage.models import InboxUpdate, OutboxMessage, Unit
 from tests.conftest import make_settings
@@ -43,6 +44,9 @@ class Recorder:
 
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> None:
         self.sent.setdefault(chat_id, []).append(reply.text)
+
+    async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
+        raise FileUnavailable
 
     async def close(self) -> None:
         return None
@@ -116,9 +120,12 @@ async def test_two_workers_alternating_deliveries_keep_every_conversation_in_ord
         print(f"\n[two workers] chats={len(chats)} misfiled={len(misfiled)}")
         assert misfiled == []
         async with app.db.read() as conn:
-            statuses = dict(
-                list(await conn.execute(select(_IN.c.status, func.count()).group_by(_IN.c.status)))
-            )
+            statuses: dict[str, int] = {
+                r[0]: r[1]
+                for r in await conn.execute(
+                    select(_IN.c.status, func.count()).group_by(_IN.c.status)
+                )
+            }
             unsent = (
                 await conn.execute(
                     select(func.count()).select_from(_OUT).where(_OUT.c.status != "sent")
