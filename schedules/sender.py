@@ -554,11 +554,12 @@ class ReminderSender:
                 return await self._release(row, f"{channel_name} is failing; retried next run")
             if not await self._still_mine(row, self.clock()):
                 return Outcome.LOST
-            await limiter.acquire(message.chat.chat_id)
-            # The claim is renewed while the send lasts: a slow messenger (or a loaded CPU)
-            # must not let the lease run out mid-send and another sender take the row over.
+            # The claim is renewed while the row waits for its turn and while the send lasts: a
+            # slow messenger (or a loaded CPU) must not let the lease run out mid-send and
+            # another sender take the row over.
             keeper = asyncio.create_task(self._keep_claim(row))
             try:
+                await limiter.acquire(message.chat.chat_id)
                 await channel.send(message.chat.chat_id, reply, skip=skip)
             except RetryAfter as exc:
                 skip = exc.pieces_sent
