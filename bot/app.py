@@ -9,11 +9,12 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.metrics import Metrics
 from bot.pipeline import Pipeline
-from bot.state import DatabaseStateStore, RedisStateStore, StateStore
+from bot.state import DatabaseStateStore, StateStore
 from core.channel import Channel
 from core.ratelimit import Limits, RateLimiters
 from core.settings import Settings
@@ -73,9 +74,8 @@ class App:
             router=router,
             campaign=campaign,
         )
-        store: StateStore = (
-            RedisStateStore(settings.redis_url) if settings.redis_url else DatabaseStateStore()
-        )
+        store: StateStore = DatabaseStateStore(cache=db.is_sqlite)
+        metrics = Metrics()
         pipeline = Pipeline(
             db=db,
             router=router,
@@ -90,6 +90,9 @@ class App:
                     "zalo": Limits(settings.zalo_rate_per_second, settings.zalo_rate_per_chat),
                 }
             ),
+            outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
+            poll_seconds=settings.inbox_poll_seconds,
+            metrics=metrics,
         )
         return cls(
             settings=settings,
@@ -170,6 +173,7 @@ class App:
         # Only now can queued replies go out: recovering needs the channels in place.
         await self.pipeline.recover()
         recovered.set()
+        self._tasks.append(asyncio.create_task(self.pipeline.run_poll(stop), name="inbox-poll"))
         if webhook_runner is not None:
             await self._register_webhooks()
         else:

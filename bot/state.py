@@ -1,14 +1,9 @@
-"""Where conversation state lives: the database by default, Redis when `REDIS_URL` is set.
-
-With the database the state is written in the same transaction as the update's effects. With
-Redis it is written right after that transaction commits; a crash in between loses only the
-last step of a conversation, never a stored value.
-"""
+"""Where conversation state lives: the database, in the same transaction as the update's
+effects, so that whichever worker handles a chat's next update sees exactly what the previous
+one left (Redis, written after the commit, could not promise that across workers)."""
 
 from __future__ import annotations
 
-import json
-from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -28,19 +23,19 @@ class StateStore(Protocol):
 
     async def save_after_commit(self, key: ChatKey, state: str, data: dict[str, Any]) -> None: ...
 
-    def chat_lock(self, key: ChatKey) -> AbstractAsyncContextManager[Any]: ...
-
     async def close(self) -> None: ...
 
 
 class DatabaseStateStore:
-    """State in the `conversation_state` table; one process, so no cross-process lock.
+    """State in the `conversation_state` table.
 
-    This process is the only writer, so what it last committed is also kept in memory and
-    handed out from there (a read and a JSON decoding per update saved); the table is what
-    survives a restart. A failed update forgets the chat's entry, which is then read again."""
+    With `cache` (SQLite: this process is the only writer) what it last committed is also kept
+    in memory and handed out from there (a read and a JSON decoding per update saved); the
+    table is what survives a restart. A failed update forgets the chat's entry, which is then
+    read again. Several workers (PostgreSQL) read the table every time."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, cache: bool = True) -> None:
+        self.cache = cache
         self._known: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
         self._pending: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
 
@@ -53,7 +48,8 @@ class DatabaseStateStore:
     async def save_in_transaction(
         self, conn: AsyncConnection, key: ChatKey, state: str, data: dict[str, Any], now: datetime
     ) -> None:
-        self._pending[key] = (state, data)
+        if self.cache:
+            self._pending[key] = (state, data)
         await q.save_state(conn, channel=key[0], chat_id=key[1], state=state, data=data, now=now)
 
     async def save_after_commit(self, key: ChatKey, state: str, data: dict[str, Any]) -> None:
@@ -62,50 +58,5 @@ class DatabaseStateStore:
         if committed is not None:
             self._known[key] = committed
 
-    def chat_lock(self, key: ChatKey) -> AbstractAsyncContextManager[Any]:
-        return nullcontext()
-
     async def close(self) -> None:
         return None
-
-
-class RedisStateStore:
-    """State in Redis (shared by several workers), with a Redis lock per chat."""
-
-    def __init__(self, url: str, *, prefix: str = "campaignbot", state_ttl_days: int = 60) -> None:
-        import redis.asyncio as aioredis
-
-        self.redis = aioredis.from_url(url, decode_responses=True)
-        self.prefix = prefix
-        self.ttl = state_ttl_days * 86400
-
-    def _key(self, key: ChatKey) -> str:
-        return f"{self.prefix}:state:{key[0]}:{key[1]}"
-
-    async def load(self, conn: AsyncConnection, key: ChatKey) -> tuple[str, dict[str, Any]]:
-        raw = await self.redis.get(self._key(key))
-        if not raw:
-            return "", {}
-        doc = json.loads(raw)
-        return str(doc.get("state", "")), dict(doc.get("data", {}))
-
-    async def save_in_transaction(
-        self, conn: AsyncConnection, key: ChatKey, state: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        return None
-
-    async def save_after_commit(self, key: ChatKey, state: str, data: dict[str, Any]) -> None:
-        if not state and not data:
-            await self.redis.delete(self._key(key))
-            return
-        doc = json.dumps({"state": state, "data": data}, ensure_ascii=False)
-        await self.redis.set(self._key(key), doc, ex=self.ttl)
-
-    def chat_lock(self, key: ChatKey) -> AbstractAsyncContextManager[Any]:
-        # Several workers may receive updates of one chat; the lock keeps them in order.
-        return self.redis.lock(
-            f"{self.prefix}:lock:{key[0]}:{key[1]}", timeout=60, blocking_timeout=90
-        )
-
-    async def close(self) -> None:
-        await self.redis.aclose()

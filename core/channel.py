@@ -29,7 +29,15 @@ class Unreachable(DeliveryError):
 
 
 class Transient(DeliveryError):
-    """A network failure or a 5xx: worth trying again later."""
+    """A network failure or a 5xx: worth trying again later.
+
+    `maybe_delivered`: the request may have reached the messenger (a timeout after it was
+    sent, a 5xx), so the person may have the message already; False when it surely did not
+    (the connection was never made)."""
+
+    def __init__(self, message: str = "", *, maybe_delivered: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
 
 
 class Rejected(DeliveryError):

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     file_link_ttl_days: int = Field(default=7, ge=1)
     file_link_secret: SecretStr | None = None
     data_dir: Path = DEFAULT_DATA_DIR
+    # Several workers: how often each looks for chats with stored updates no worker has taken
+    # (a worker died, or received them and stopped), and how long a reply being sent stays
+    # claimed by its worker without renewal (it renews while alive; after a crash, another
+    # worker sends the reply once this has passed).
+    inbox_poll_seconds: float = Field(default=2.0, gt=0)
+    outbox_lease_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
     # Wrong invite codes: after this many in the window the chat is slowed, then refused.
     invite_attempts_before_delay: int = 3

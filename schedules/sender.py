@@ -346,6 +346,23 @@ class ReminderSender:
             self._claimed_at[row.id] = now
         return ok
 
+    async def _keep_claim(self, row: rq.ClaimedRow) -> None:
+        """Renew the claim every third of the lease while a send is under way."""
+        period = max(self.settings.lease.total_seconds() / 3, 0.01)
+        while True:
+            await asyncio.sleep(period)
+            now = self.clock()
+            try:
+                async with self.db.transaction() as conn:
+                    ok = await rq.renew_claim(
+                        conn, reminder_id=row.id, worker=self.worker_id, now=now
+                    )
+            except Exception:
+                log.warning("could not renew the claim on reminder %s", row.id)
+                continue
+            if ok:
+                self._claimed_at[row.id] = now
+
     async def _finish(self, row: rq.ClaimedRow, outcome: Outcome, error: str | None) -> Outcome:
         async with self.db.transaction() as conn:
             ok = await rq.finish(
@@ -538,8 +555,12 @@ class ReminderSender:
                 return await self._release(row, f"{channel_name} is failing; retried next run")
             if not await self._still_mine(row, self.clock()):
                 return Outcome.LOST
-            await limiter.acquire(message.chat.chat_id)
+            # The claim is renewed while the row waits for its turn and while the send lasts: a
+            # slow messenger (or a loaded CPU) must not let the lease run out mid-send and
+            # another sender take the row over.
+            keeper = asyncio.create_task(self._keep_claim(row))
             try:
+                await limiter.acquire(message.chat.chat_id)
                 await channel.send(message.chat.chat_id, reply, skip=skip)
             except RetryAfter as exc:
                 skip = exc.pieces_sent
@@ -573,6 +594,8 @@ class ReminderSender:
             else:
                 run.failures[channel_name] = 0
                 return await self._record_sent(run, row, message)
+            finally:
+                keeper.cancel()
 
     async def _record_sent(self, run: _Run, row: rq.ClaimedRow, message: _Message) -> Outcome:
         async with self.db.transaction() as conn:

@@ -116,12 +116,20 @@ class Database:
         self._writer: Connection | None = None
         if self.is_sqlite:
             self.sync_engine = create_engine(
-                sync_url(url), echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
+                sync_url(url),
+                echo=echo,
+                hide_parameters=True,  # a failed write must not log people's data
+                connect_args={"timeout": 30, "check_same_thread": False},
             )
             _install_sqlite_pragmas(self.sync_engine)
         else:
             self.engine = create_async_engine(
-                async_url(url), echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+                async_url(url),
+                echo=echo,
+                hide_parameters=True,  # a failed write must not log people's data
+                pool_size=10,
+                max_overflow=10,
+                pool_pre_ping=True,
             )
 
     @asynccontextmanager

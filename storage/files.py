@@ -78,6 +78,18 @@ class FileStore:
         os.replace(tmp, path)  # never a half-written staged file
         return path
 
+    def staged_bytes(self) -> int:
+        """What the staged downloads take on disk now."""
+        if not self.staging.is_dir():
+            return 0
+        total = 0
+        for path in self.staging.iterdir():
+            try:
+                total += path.stat().st_size
+            except OSError:
+                continue
+        return total
+
     def sweep_staging(self, *, older_than_seconds: float = 86400) -> int:
         """Delete staged files nobody kept (sent outside a file question, or refused)."""
         if not self.staging.is_dir():

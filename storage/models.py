@@ -186,6 +186,7 @@ class InboxUpdate(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "update_key"),
         Index("ix_inbox_pending", "status", "id"),
+        Index("ix_inbox_chat_pending", "channel", "chat_id", "status", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
@@ -214,6 +215,11 @@ class OutboxMessage(SQLModel, table=True):
     inbox_id: int | None = Field(default=None, foreign_key="inbox.id")
     created_at: datetime = _ts()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which worker is sending it, until when (a lease), and when to try again after a failure.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    pieces_sent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ConversationState(SQLModel, table=True):

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import ClientConnectorError
+
 from bot.channels.render import split_text, with_numbered_options
 from bot.channels.webhook import guarded_body
 from core.channel import (
@@ -194,8 +196,12 @@ class TelegramChannel:
             if "chat not found" in str(exc).lower():
                 raise Unreachable(str(exc)) from exc
             raise Rejected(str(exc)) from exc
-        except (TelegramServerError, TelegramNetworkError, TelegramNotFound) as exc:
-            raise Transient(str(exc)) from exc
+        except (TelegramNotFound, TelegramServerError) as exc:  # an answer: it did not go
+            raise Transient(str(exc), maybe_delivered=False) from exc
+        except TelegramNetworkError as exc:
+            # A connection never made delivered nothing; a request without an answer may have.
+            never_sent = isinstance(exc.__context__, ClientConnectorError)
+            raise Transient(str(exc), maybe_delivered=not never_sent) from exc
 
     async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:
         """A file the person sent (getFile, then download); bots may fetch up to 20 MB."""

@@ -16,7 +16,8 @@ async def guarded_body(
 ) -> bytes | int:
     """The request body, or the status to answer: 401 without the secret (compared in constant
     time, before anything is read), 413 when the body is over `limit`."""
-    given = request.headers.get(header, "").encode()
+    # aiohttp keeps undecodable header bytes as surrogates: encode them back, never fail.
+    given = request.headers.get(header, "").encode("utf-8", "surrogateescape")
     if not secret or not hmac.compare_digest(given, secret):
         return 401
     if (request.content_length or 0) > limit:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
+
 from bot.channels.render import split_text, with_numbered_options, with_text_fallbacks
 from bot.channels.webhook import guarded_body
 from bot.channels.zalo_api import (
@@ -152,8 +154,14 @@ def delivery_error(exc: ZaloError | ValueError) -> DeliveryError:
             return Unreachable(str(exc))
         if 400 <= exc.error_code < 500:
             return Rejected(str(exc))
-    # Connection failures, 5xx, and answers we cannot read: maybe next time.
-    return Transient(str(exc))
+    # Connection failures, 5xx, and answers we cannot read: maybe next time. A 5xx answer or a
+    # request that never reached the server delivered nothing; one left unanswered may have.
+    if isinstance(exc, ZaloAPIError):
+        return Transient(str(exc), maybe_delivered=False)
+    never_sent = isinstance(exc, ZaloConnectionError) and isinstance(
+        exc.__cause__, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+    )
+    return Transient(str(exc), maybe_delivered=not never_sent)
 
 
 class _Stopped(Exception):

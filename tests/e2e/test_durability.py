@@ -53,7 +53,7 @@ async def test_updates_stored_before_a_crash_are_handled_on_start(
         await user.send_text(f"/start {code}")
         # The channel takes the update off the messenger and the pipeline commits it to the
         # inbox, acknowledging it; the process dies before a worker picks it up.
-        monkeypatch.setattr(app.pipeline, "_schedule", lambda *a: None)
+        monkeypatch.setattr(app.pipeline, "_kick", lambda *a: None)
         incoming = await messenger.pull_incoming()
         assert [m.text for m in incoming] == [f"/start {code}"]
         assert await app.pipeline.receive(incoming) == 1
