@@ -1,7 +1,7 @@
 """nominations and dossiers
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-06 00:26:25.538923
 
 The year's end (issue 12): a unit's proposals for awards (itself or named people, with the
@@ -17,7 +17,7 @@ import storage.types
 
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
