@@ -91,6 +91,7 @@ class App:
                 }
             ),
         )
+        services.feed = pipeline.receive  # follow-ups after a commit (a document read)
         return cls(
             settings=settings,
             db=db,
