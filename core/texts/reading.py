@@ -51,4 +51,6 @@ CORRECT_ASK = (
 CORRECT_BAD_DATE = "Ngày chưa đúng dạng ngày/tháng/năm, ví dụ 05/03/2024. Vui lòng gõ lại."
 CORRECT_TOO_LONG = "Giá trị quá dài (tối đa {limit} ký tự). Vui lòng gõ lại."
 CORRECT_DONE = "Đã sửa {label}: {old} → {new}. Việc sửa đã được ghi nhật ký."
-CORRECT_GONE = "Không tìm thấy văn bản này nữa."
+CORRECT_GONE = "Không tìm thấy văn bản này, hoặc văn bản không thuộc phạm vi Anh/Chị duyệt."
+CORRECT_BACK = "Xem lại văn bản"
+STATUS_DOC = "{label} số {number}"

@@ -99,3 +99,11 @@ async def correct(conn: AsyncConnection, *, document_id: int, name: str,
     await conn.execute(update(_R).where(_R.c.document_id == document_id)
                        .values(**{name: value}, corrected=corrected))
     return current.values.get(name)
+
+
+async def set_flags(conn: AsyncConnection, *, document_id: int,
+                    flags: Iterable[Mapping[str, str]]) -> None:
+    """The flags checked again after a correction."""
+    await conn.execute(update(_R).where(_R.c.document_id == document_id).values(
+        flags=[{"code": str(f.get("code", "")), "message": str(f.get("message", ""))}
+               for f in flags]))

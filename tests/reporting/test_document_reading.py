@@ -96,3 +96,45 @@ async def test_another_units_plan_can_be_sent_again_instead(
     assert "- cơ quan ban hành là UBND phường Trà Cổ, không phải đơn vị của Anh/Chị." in msg
     msg = await lan.choose(2)  # No: send another file
     assert "Câu 2/4" in msg
+
+
+async def test_phong_noi_vu_sees_the_flags_in_duyet_and_corrects_a_field_audited(
+    bot: App, messenger: Messenger, files: FileServer, tmp_path: Path
+) -> None:
+    lan = await register(bot, messenger, 1, UNIT)
+    await lan.say("/nopvanban")
+    await lan.choose(1)
+    old = plan(tmp_path, "hai_xuan_last_year")
+    await lan.read(await lan.send_document(old, "ke-hoach.docx", WORD, files))
+    await lan.choose(1)  # submit anyway
+    await lan.say("210/KH-UBND")
+    await lan.say("12/12/2023")
+    await lan.choose(1)
+    [(doc_id,)] = [(r["document_id"],) for r in await readings(bot)]
+
+    ha = await register(bot, messenger, 3, "PNV", name="Hà", role="admin")
+    msg = await ha.say(f"/duyet v {doc_id}")
+    assert "- Số, ký hiệu: 210/KH-UBND" in msg
+    assert "- Ngày ban hành: 12/12/2023" in msg
+    assert "⚠ Chưa khớp yêu cầu:\n- văn bản ghi ngày 12/12/2023, trước năm phát động" in msg
+    msg = await ha.choose(3)  # Sửa thông tin văn bản
+    assert "Sửa thông tin nào của văn bản số 210/KH-UBND" in msg
+    msg = await ha.choose(3)  # Ngày ban hành
+    assert "Ngày ban hành hiện ghi: 12/12/2023" in msg
+    assert "Ngày chưa đúng dạng" in await ha.say("hôm qua")
+    msg = await ha.say("12/01/2024")
+    assert "Đã sửa Ngày ban hành: 12/12/2023 → 12/01/2024" in msg
+    [row] = await readings(bot)
+    assert row["issued_on"] == date(2024, 1, 12)
+    assert row["corrected"] == ["issued_on"]
+    assert row["flags"] == []  # checked again: now in the window
+    [(old_v, new_v)] = await fetch(bot, AuditLog, "old", "new", action="document.field.correct")
+    assert old_v == {"issued_on": "2023-12-12"}
+    assert new_v == {"issued_on": "2024-01-12", "flags": []}
+    msg = await ha.choose(1)  # back to the document
+    assert "- Ngày ban hành: 12/01/2024 (đã sửa)" in msg
+    assert "✓ Khớp yêu cầu." in msg
+    await ha.say("/tinhtrang X_HAI_SON")
+    msg = await ha.next()
+    assert "Văn bản phát động phong trào thi đua số 210/KH-UBND" in msg
+    assert "- Ngày ban hành: 12/01/2024 (đã sửa)" in msg
