@@ -207,9 +207,9 @@ class Router:
     async def dispatch(self, ctx: Ctx) -> None:
         """Route one update: a chosen option, a command, the open conversation, or help."""
         msg = ctx.msg
-        if msg.kind is Kind.INTERNAL:  # only ever for the conversation that asked for it
-            if ctx.state in self.states:
-                await self.states[ctx.state](ctx)
+        if msg.kind is Kind.INTERNAL:  # only ever for the form that asked for it (if open)
+            if ctx.state == FORM and FORM in self.states:
+                await self.states[FORM](ctx)
             return
         ctx.text = msg.text.strip() if msg.kind in (Kind.TEXT, Kind.CALLBACK) else ""
         if msg.kind is Kind.TEXT:
