@@ -94,6 +94,7 @@ class App:
             poll_seconds=settings.inbox_poll_seconds,
             metrics=metrics,
         )
+        services.feed = pipeline.receive  # follow-ups after a commit (a document read)
         return cls(
             settings=settings,
             db=db,

@@ -21,6 +21,9 @@ class Kind(StrEnum):
     STICKER = "sticker"
     VOICE = "voice"
     OTHER = "other"
+    # Never from a messenger: the bot's own follow-up of a conversation (work finished after
+    # a commit, e.g. a document read), fed into the pipeline like an update.
+    INTERNAL = "internal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ from core.domain.periods import period_label
 from core.domain.status import report_month, status_month
 from core.messages import Attachment, Choice
 from core.texts import oversight as tx
+from core.texts import reading as tr
 from core.texts import yearend as ty
+from handlers import document_reading
 from handlers.admin_common import (
     ADMINS,
     FOCAL_POINTS,
@@ -36,7 +38,7 @@ from handlers.admin_common import (
 )
 from handlers.conversation import Ctx, Router
 from storage.files import FileStore
-from storage.queries import audit, oversight, yearend
+from storage.queries import audit, document_fields, oversight, yearend
 
 router = Router()
 
@@ -69,6 +71,9 @@ async def review(ctx: Ctx) -> None:
         "nh": _accept_part,
         "th": _ask_comment_part,
     }
+    if verb in ("sv", "sf"):  # correct a field read in a document (handlers/document_reading)
+        await document_reading.route(ctx, reach, verb, rest)
+        return
     if verb in actions and ident is not None:
         await actions[verb](ctx, reach, ident)
         return
@@ -268,10 +273,13 @@ async def _show_document(ctx: Ctx, reach: Reach, ident: int) -> None:
         deadline=deadline_text,
         state=tx.REVIEW_STATES.get(doc.review_status, doc.review_status),
     )
+    reading = await document_fields.get(ctx.conn, doc.id)
+    text += "\n" + "\n".join(document_reading.reading_lines(reading))
     choices = []
     if doc.review_status != "accepted":
         choices.append(Choice(tx.REVIEW_ACCEPT, f"/duyet nv {doc.id}"))
     choices.append(Choice(tx.REVIEW_RETURN_DOC, f"/duyet tv {doc.id}"))
+    choices.append(Choice(tr.CORRECT_BUTTON, f"/duyet sv {doc.id}"))
     choices.append(Choice(tx.REVIEW_BACK, "/duyet"))
     ctx.reply(text, choices)
 
@@ -317,6 +325,9 @@ async def _ask_comment_document(ctx: Ctx, reach: Reach, ident: int) -> None:
         return
     ctx.goto(COMMENT, review={"kind": "document", "id": doc.id})
     ctx.reply(tx.REVIEW_ASK_COMMENT.format(unit=doc.unit.name, item=_doc_label(ctx, doc.doc_type)))
+
+
+router.state(document_reading.FIELD_STATE)(document_reading.on_value)
 
 
 @router.state(COMMENT)

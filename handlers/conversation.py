@@ -8,7 +8,7 @@ answers with `ctx.reply`. Everything it does commits together with marking the u
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -56,6 +56,9 @@ class Services:
     bot_username: str = ""
     campaign: CampaignDef | None = None
     menus: dict[str, ChatMenus] = field(default_factory=dict)  # by channel; messengers with menus
+    # The pipeline's `receive`: work finished after a commit continues a conversation by
+    # feeding it a `Kind.INTERNAL` update (None without a pipeline, e.g. in unit tests).
+    feed: Callable[[Sequence[Incoming]], Awaitable[int]] | None = None
 
     def definition(self) -> CampaignDef:
         """The campaign being run (loaded at start-up)."""
@@ -217,6 +220,10 @@ class Router:
     async def dispatch(self, ctx: Ctx) -> None:
         """Route one update: a chosen option, a command, the open conversation, or help."""
         msg = ctx.msg
+        if msg.kind is Kind.INTERNAL:  # only ever for the form that asked for it (if open)
+            if ctx.state == FORM and FORM in self.states:
+                await self.states[FORM](ctx)
+            return
         ctx.text = msg.text.strip() if msg.kind in (Kind.TEXT, Kind.CALLBACK) else ""
         if msg.kind is Kind.TEXT:
             ctx.text = _pick_offered(ctx.text, ctx.data.get(OFFERED))

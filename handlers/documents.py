@@ -7,6 +7,13 @@ generated name), its number and its date. The deadline the type fulfils is marke
 time or late against its due date as it stands (an admin may have moved it). A second document
 of the same type replaces the first, after the person agrees.
 
+Once the file passes those checks the bot reads it (`documents.reading`, in a child process
+started after the update's commit, so no database lock is held and nobody else waits; the
+result comes back to this conversation as a follow-up update): it says what it read and, when
+the document type has an `expect:` block, any way it differs from what is asked, then asks
+whether to submit it anyway. A mismatch never blocks; it is stored with the document
+(`document_reading`), for Phòng Nội vụ to see and correct in `/duyet`.
+
 When the campaign asks for the head's sign-off (`handlers/signoff.py`), the document waits
 for the unit's head, who is told at once; until they confirm it, the document it replaces
 stays in force.
@@ -22,13 +29,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.domain.values import BadValue, format_date, format_number
+from core.texts import reading as tr
 from core.texts import reporting as texts
 from core.texts import signoff as ts
 from handlers import forms, signoff
 from handlers.conversation import Ctx, Router
-from storage.files import MAX_UPLOAD_BYTES
+from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.models import REPORTERS
-from storage.queries import audit, documents
+from storage.queries import audit, document_fields, documents
 from storage.queries import signoff as signoff_q
 
 router = Router()
@@ -133,9 +141,14 @@ def _type_label(ctx: Ctx, code: str) -> str:
     return next((d.label for d in campaign.document_types if d.code == code), code)
 
 
-async def check(ctx: Ctx, form: forms.Form, q: forms.Question, value: Any) -> forms.Caution | None:
-    """Choosing a type the unit already submitted asks before the new one replaces it."""
+async def check(
+    ctx: Ctx, form: forms.Form, q: forms.Question, value: Any
+) -> forms.Caution | forms.Deferred | None:
+    """Choosing a type the unit already submitted asks before the new one replaces it; a
+    file is read after the commit (`_read_later`)."""
     who = ctx.who
+    if q.key == "file" and who is not None:
+        return _read_later(ctx, dict(value or {}))
     if q.key != "doc_type" or who is None:
         return None
     existing = await documents.current(
@@ -155,6 +168,133 @@ async def check(ctx: Ctx, form: forms.Form, q: forms.Question, value: Any) -> fo
         keep=texts.DOCUMENT_ALREADY_KEEP,
         change=texts.DOCUMENT_ALREADY_CHANGE,
     )
+
+
+# -- reading the file ------------------------------------------------------------------------
+
+READ_KINDS = frozenset({"pdf", "docx", "jpeg", "png"})  # what documents.reading reads (not .doc)
+READ_TIME_LIMIT = 30.0  # seconds for a file (two pages of OCR take a few)
+READING_KEY = "reading"  # form.extra: what was read in the file answered, and its flags
+
+
+def _read_later(ctx: Ctx, file: dict[str, Any]) -> forms.Deferred | None:
+    """Read the kept file in the reading worker once this update is committed.
+
+    Not inline: on SQLite the update's transaction holds the one write lock every other chat
+    waits on, and a page of OCR takes seconds. The form waits (`forms.WAIT`) and `resume`
+    answers when the result comes back."""
+    who = ctx.who
+    if who is None or file.get("kind") not in READ_KINDS or ctx.services.feed is None:
+        return None
+    path = FileStore(ctx.services.settings.data_dir).path_of(
+        campaign_id=ctx.services.campaign_id,
+        unit_code=who.unit_code,
+        stored_name=str(file.get("stored_name", "")),
+    )
+    media_type = str(file.get("mime_type") or "") or None
+
+    async def run() -> dict[str, Any]:
+        from documents.reading import read_document_async
+
+        result = await read_document_async(
+            path, media_type=media_type, time_limit=READ_TIME_LIMIT
+        )
+        return _fields_json(result.fields)
+
+    return forms.Deferred(tr.READING, run, give_up_after=READ_TIME_LIMIT * 3)
+
+
+def _fields_json(fields: Any) -> dict[str, Any]:
+    data = {k: getattr(fields, k) for k in (*document_fields.FIELDS, "source", "confidence")}
+    data["issued_on"] = fields.issued_on.isoformat() if fields.issued_on else None
+    data["notes"] = list(fields.notes)
+    return data
+
+
+def _fields_of(data: dict[str, Any] | None) -> Any:
+    from documents.reading import DocumentFields
+
+    if not data:
+        return DocumentFields(notes=(tr.UNREAD,))
+    texts_read = {k: data.get(k) for k in document_fields.FIELDS if k != "issued_on"}
+    issued = data.get("issued_on")
+    source = data.get("source")
+    return DocumentFields(
+        **texts_read,
+        issued_on=date.fromisoformat(issued) if issued else None,
+        source=source if source in ("text", "ocr") else "none",
+        confidence=float(data.get("confidence") or 0.0),
+        notes=tuple(data.get("notes") or ()),
+    )
+
+
+def _unit_names(ctx: Ctx) -> list[str]:
+    """The names the unit's documents may carry: "Xã Hải Sơn", "UBND xã Hải Sơn", aliases."""
+    who = ctx.who
+    if who is None:
+        return []
+    unit = ctx.services.definition().unit(who.unit_code)
+    names = [who.unit_name, f"UBND {who.unit_name[:1].lower()}{who.unit_name[1:]}"]
+    if unit is not None:
+        names += [a for a in unit.aliases if any(ch.isalpha() for ch in a)]
+    return names
+
+
+def _expectation(ctx: Ctx, doc_type: str) -> Any:
+    from documents.reading import Expectation
+
+    campaign = ctx.services.definition()
+    dtype = next((d for d in campaign.document_types if d.code == doc_type), None)
+    e = dtype.expect if dtype else None
+    if e is None:
+        return Expectation(issuer_must_be_unit=False)  # read and described, not checked
+    return Expectation(
+        doc_types=e.types,
+        subject_words=e.subject_words,
+        subject_label=e.subject_label,
+        issued_from=e.issued_from,
+        issued_to=e.issued_to,
+        issuer_must_be_unit=e.issuer_is_unit,
+    )
+
+
+async def resume(
+    ctx: Ctx, form: forms.Form, q: forms.Question, value: Any, result: dict[str, Any] | None
+) -> forms.Caution | str | None:
+    """What the bot read in the file: said, checked, and kept with the answer; a mismatch
+    asks whether to submit anyway (never refuses)."""
+    from documents.reading import check_document, describe
+
+    fields = _fields_of(result)
+    problems = check_document(
+        fields, _expectation(ctx, str(form.value("doc_type"))), unit_names=_unit_names(ctx)
+    )
+    form.extra[READING_KEY] = {
+        "stored_name": str(dict(value or {}).get("stored_name", "")),
+        "fields": _fields_json(fields),
+        "flags": [{"code": p.code, "message": p.message} for p in problems],
+    }
+    if fields.source == "none":
+        return tr.UNREAD
+    said = tr.READ_AS.format(description=describe(fields))
+    if not problems:
+        expected = ctx.services.definition()
+        dtype = next(
+            (d for d in expected.document_types if d.code == form.value("doc_type")), None
+        )
+        return f"{said}\n{tr.READ_MATCHES}" if dtype and dtype.expect else said
+    lines = [said, "", tr.MISMATCH_HEAD]
+    lines += [tr.MISMATCH_LINE.format(message=p.message) for p in problems]
+    lines += ["", tr.SUBMIT_ANYWAY]
+    return forms.Caution("\n".join(lines), keep=tr.SUBMIT_YES, change=tr.SUBMIT_NO)
+
+
+def _reading_of(form: forms.Form, file: dict[str, Any]) -> dict[str, Any] | None:
+    """What was read in the file kept in the form (not one read for a file since replaced)."""
+    reading = form.extra.get(READING_KEY)
+    if not isinstance(reading, dict) or reading.get("stored_name") != file.get("stored_name"):
+        return None
+    return reading
 
 
 async def _due(ctx: Ctx, doc_type: str) -> tuple[str, date] | None:
@@ -212,6 +352,12 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
         now=ctx.now(),
         sign_off=signoff_q.PENDING if to_head else signoff_q.CONFIRMED,
     )
+    reading = _reading_of(form, file)
+    if reading is not None:
+        await document_fields.save(
+            ctx.conn, document_id=doc_id, fields=reading["fields"], flags=reading["flags"],
+            now=ctx.now(),
+        )
     await audit.record(
         ctx.conn,
         actor=f"person:{who.person_id}",
@@ -228,6 +374,8 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             "deadline": due[0] if due else None,
             "on_time": on_time,
             "sign_off": signoff_q.PENDING if to_head else signoff_q.CONFIRMED,
+            "read": reading["fields"]["source"] if reading else None,
+            "flags": [f["code"] for f in reading["flags"]] if reading else [],
         },
     )
     lines = [
@@ -272,4 +420,6 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     ctx.reply("\n".join(lines))
 
 
-forms.register(forms.FormKind(name="document", command="/nopvanban", save=save, check=check))
+forms.register(
+    forms.FormKind(name="document", command="/nopvanban", save=save, check=check, resume=resume)
+)

@@ -17,6 +17,9 @@ document that would be replaced): the person keeps the answer or gives another.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +28,7 @@ from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from core.domain.values import BadValue, format_date, format_number, parse_value
-from core.messages import Choice, Kind
+from core.messages import Choice, Incoming, Kind
 from core.texts import common as texts
 from core.texts import reporting as rtexts
 from core.vntext import fold
@@ -33,12 +36,14 @@ from handlers.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
 
 router = Router()
+log = logging.getLogger(__name__)
 
 BACK_WORDS = frozenset({"quay lai", "quaylai", "/quaylai", "tro lai", "back"})
 SKIP_WORDS = frozenset({"bo qua", "boqua", "/boqua", "skip"})
 CONFIRM_WORDS = frozenset({"xac nhan", "gui", "dong y", "ok", "co", "confirm"})
 
 ASK, REASON, CONFIRM, PICK, WARN = "ask", "reason", "confirm", "pick", "warn"
+WAIT = "wait"  # an answer waits for work done after the commit (a document being read)
 FILE = "file"  # a question answered by sending a document or a photo
 CAUTION = "_caution"  # `Form.extra` key: an answer waiting for the person to keep or change it
 # Question options the engine reads itself (the others go to the value parser): not_future
@@ -97,8 +102,26 @@ class Caution:
     change: str = rtexts.FORM_CAUTION_CHANGE
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A check that needs work too slow for the update's transaction (reading a file): `run`
+    is started once the update is committed, off the chat's worker, and hands its result
+    (a JSON-able dict) back to the conversation as a `Kind.INTERNAL` update; the form waits
+    meanwhile (`text` tells the person) and the kind's `resume` then sees the answer again.
+    `give_up_after` seconds after it started, a message from the person resumes without it."""
+
+    text: str
+    run: Callable[[], Awaitable[dict[str, Any]]]
+    give_up_after: float = 120.0
+
+
 Saver = Callable[[Ctx, "Form"], Awaitable[None]]
-Check = Callable[[Ctx, "Form", Question, Any], Awaitable[Caution | None]]
+Check = Callable[[Ctx, "Form", Question, Any], Awaitable["Caution | Deferred | None"]]
+# After a `Deferred` check: the work's result (None when it never came) → a caution, or a note
+# said before the answer is kept, or None.
+Resume = Callable[
+    [Ctx, "Form", Question, Any, dict[str, Any] | None], Awaitable["Caution | str | None"]
+]
 Reader = Callable[[Ctx, Question, str], tuple[Any, str]]
 
 
@@ -110,6 +133,7 @@ class FormKind:
     command: str  # the command that opens it, to tell people how to come back
     save: Saver
     check: Check | None = None  # sees each valid answer (its JSON value) before it is kept
+    resume: Resume | None = None
 
 
 KINDS: dict[str, FormKind] = {}
@@ -354,6 +378,9 @@ async def on_message(ctx: Ctx) -> None:
         ctx.reply(rtexts.FORM_STALE_BUTTON)  # a button of an earlier message
         _repeat(ctx, form)
         return
+    if form.step == WAIT or ctx.msg.kind is Kind.INTERNAL:
+        await _on_wait(ctx, form)
+        return
     typed = ctx.msg.kind in (Kind.TEXT, Kind.CALLBACK) and bool(ctx.text)
     if form.step == ASK and form.current.type == FILE and not typed:
         await _on_file(ctx, form)
@@ -380,6 +407,8 @@ def _offered(ctx: Ctx, value: str) -> bool:
 def _repeat(ctx: Ctx, form: Form) -> None:
     if form.step == CONFIRM:
         _summary(ctx, form)
+    elif form.step == WAIT:
+        ctx.reply(rtexts.FORM_STILL_WAITING)
     elif form.step == WARN:
         _caution(ctx, form)
     elif form.step == PICK:
@@ -427,6 +456,16 @@ async def _accept(ctx: Ctx, form: Form, q: Question, value: Any, display: str) -
     """Keep a valid answer, unless the form kind's check raises a caution first."""
     kind = KINDS.get(form.kind)
     caution = await kind.check(ctx, form, q, value) if kind and kind.check else None
+    if isinstance(caution, Deferred):
+        _defer(ctx, form, q, value, display, work=caution)
+        return
+    _caution_or_record(ctx, form, q, value, display, caution=caution)
+
+
+def _caution_or_record(
+    ctx: Ctx, form: Form, q: Question, value: Any, display: str, *,
+    caution: Caution | None, prefix: str = "",
+) -> None:
     if caution is not None:
         form.step = WARN
         form.extra[CAUTION] = {
@@ -440,13 +479,95 @@ async def _accept(ctx: Ctx, form: Form, q: Question, value: Any, display: str) -
         _save(ctx, form)
         _caution(ctx, form)
         return
-    _record(ctx, form, q.key, value, display)
+    _record(ctx, form, q.key, value, display, prefix=prefix)
 
 
-def _record(ctx: Ctx, form: Form, key: str, value: Any, display: str) -> None:
+# -- work after the commit ------------------------------------------------------------------
+
+_RUNNING: set[asyncio.Task[None]] = set()  # kept referenced until done
+WAITING = "_waiting"  # `Form.extra` key: the answer waiting for a `Deferred`
+
+
+def _defer(
+    ctx: Ctx, form: Form, q: Question, value: Any, display: str, *, work: Deferred
+) -> None:
+    """Park the answer, tell the person, and start `work` once this update is committed."""
+    token = uuid.uuid4().hex
+    started = ctx.now().timestamp()
+    form.step = WAIT
+    form.extra[WAITING] = {
+        "key": q.key, "v": value, "d": display, "token": token, "started": started,
+        "give_up": work.give_up_after,
+    }
+    _save(ctx, form)
+    ctx.reply(work.text)
+    msg, feed = ctx.msg, ctx.services.feed
+
+    async def run_and_feed() -> None:
+        try:
+            result: dict[str, Any] | None = await work.run()
+        except Exception:  # the conversation goes on without the result
+            log.exception("deferred work of a %s form failed", form.kind)
+            result = None
+        if feed is None:
+            return
+        payload = json.dumps({"token": token, "result": result}, ensure_ascii=False)
+        await feed([Incoming(
+            channel=msg.channel, update_key=f"internal:{token}", chat_id=msg.chat_id,
+            user_id=msg.user_id, kind=Kind.INTERNAL, text=payload,
+        )])
+
+    async def start() -> None:  # hooks must be quick: the work runs beside the chat's worker
+        task = asyncio.create_task(run_and_feed(), name=f"deferred:{form.kind}")
+        _RUNNING.add(task)
+        task.add_done_callback(_RUNNING.discard)
+
+    ctx.after_commit(start)
+
+
+async def _on_wait(ctx: Ctx, form: Form) -> None:
+    """The result of deferred work, or a person's message while it runs."""
+    waiting = form.extra.get(WAITING)
+    if form.step != WAIT or not isinstance(waiting, dict):
+        return  # a result for a form no longer waiting: nothing to say
+    result: dict[str, Any] | None = None
+    if ctx.msg.kind is Kind.INTERNAL:
+        try:
+            payload = json.loads(ctx.msg.text)
+        except ValueError:
+            return
+        if not isinstance(payload, dict) or payload.get("token") != waiting.get("token"):
+            return  # the result of an answer given up on, or since replaced
+        result = payload.get("result") if isinstance(payload.get("result"), dict) else None
+    else:
+        waited = ctx.now().timestamp() - float(waiting.get("started") or 0)
+        if fold(ctx.text) in BACK_WORDS:
+            form.extra.pop(WAITING, None)
+            form.step = ASK
+            _save(ctx, form)
+            _ask(ctx, form)
+            return
+        if waited < float(waiting.get("give_up") or 0):
+            ctx.reply(rtexts.FORM_STILL_WAITING)
+            return
+        # Never came (a restart in between): go on without it.
+    form.extra.pop(WAITING, None)
+    form.step = ASK
+    q = next(x for x in form.questions if x.key == waiting["key"])
+    kind = KINDS.get(form.kind)
+    said = await kind.resume(ctx, form, q, waiting["v"], result) if kind and kind.resume else None
+    caution = said if isinstance(said, Caution) else None
+    note = said if isinstance(said, str) else ""
+    _caution_or_record(
+        ctx, form, q, waiting["v"], str(waiting["d"]), caution=caution, prefix=note
+    )
+
+
+def _record(ctx: Ctx, form: Form, key: str, value: Any, display: str, *, prefix: str = "") -> None:
     form.answers[key] = {"v": value, "d": display}
     form.skipped.pop(key, None)
-    _advance(ctx, form, _echo(texts.FORM_RECORDED.format(display=display), display))
+    echo = _echo(texts.FORM_RECORDED.format(display=display), display)
+    _advance(ctx, form, f"{prefix}\n\n{echo}" if prefix else echo)
 
 
 def _echo(sentence: str, answer: str) -> str:

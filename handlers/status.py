@@ -14,7 +14,7 @@ from core.domain.awards import applies, evaluate, machine_awards
 from core.domain.status import unit_status
 from core.texts import leaders as tl
 from core.texts import oversight as tx
-from handlers import signoff
+from handlers import document_reading, signoff
 from handlers.admin_common import (
     LEADERS,
     UNIT_PEOPLE,
@@ -87,6 +87,9 @@ async def status(ctx: Ctx) -> None:
         )
     text = tx.unit_status_text(state, result, campaign=campaign, tz=tz)
     ctx.reply(text)
+    read = await document_reading.status_section(ctx, unit_id)  # what the bot read, flags
+    if read:
+        ctx.reply(read)
     # What waits for the head's sign-off is not yet in the status above: a message of its own.
     waiting = await signoff.status_section(ctx, unit_id)
     if waiting:

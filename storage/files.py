@@ -105,6 +105,10 @@ class FileStore:
                 continue
         return removed
 
+    def path_of(self, *, campaign_id: str, unit_code: str, stored_name: str) -> Path:
+        """Where `keep` put a file (the stored name is ours: generated, never a path)."""
+        return self.root / _safe(campaign_id) / _safe(unit_code) / Path(stored_name).name
+
     def keep(self, staged: str | Path, *, campaign_id: str, unit_code: str) -> StoredFile | None:
         """Move a staged file to its final, generated name; None if its content is not a kind
         we accept."""

@@ -368,6 +368,31 @@ class Document(SQLModel, table=True):
     signed_off_by: int | None = Field(default=None, foreign_key="person.id")
 
 
+class DocumentReading(SQLModel, table=True):
+    """What the bot read in a submitted document (Nghị định 30/2020 fields) and how it differs
+    from what the deadline asks (`flags`: [{code, message}]); Phòng Nội vụ may correct a field
+    (`corrected`: the names of the fields corrected, each correction in the audit log)."""
+
+    __tablename__ = "document_reading"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    source: str = Field(default="none", max_length=8)  # text | ocr | none
+    confidence: float = 0.0
+    issuer: str | None = Field(default=None, sa_type=Text)
+    parent_issuer: str | None = Field(default=None, sa_type=Text)
+    number: str | None = Field(default=None, sa_type=Text)
+    place: str | None = Field(default=None, sa_type=Text)
+    issued_on: date | None = None
+    doc_type: str | None = Field(default=None, sa_type=Text)
+    subject: str | None = Field(default=None, sa_type=Text)
+    signer_title: str | None = Field(default=None, sa_type=Text)
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flags: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    corrected: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    read_at: datetime = _ts()
+
+
 class MediaArticle(SQLModel, table=True):
     """An article reported by a media unit."""
 

@@ -586,10 +586,10 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "document type names an unknown deadline",
-        "deadline: D01}",
-        "deadline: D09}",
+        "deadline: D01\n    # What the bot checks",
+        "deadline: D09\n    # What the bot checks",
         "document_types[0].deadline",
-        "deadline: D09}",
+        "deadline: D09",
     ),
     (
         "reminder hour out of range",
@@ -931,3 +931,22 @@ def test_a_wrong_sign_off_names_the_field_and_the_line(
     [issue] = errors_of(text)
     assert (issue.path, issue.line) == (path, line_of(text, at))
     assert message in issue.message
+
+
+def test_the_launch_documents_expect_block_and_its_window() -> None:
+    from datetime import date
+
+    import pytest
+    from pydantic import ValidationError
+
+    from core.campaign import DocumentExpect, DocumentType, load_campaign
+    from core.campaign.loader import bundled_campaign_path
+
+    [launch] = load_campaign(bundled_campaign_path()).document_types
+    assert launch.expect is not None
+    assert launch.expect.types == ("Kế hoạch", "Quyết định")
+    assert (launch.expect.issued_from, launch.expect.issued_to) == (
+        date(2024, 1, 1), date(2024, 3, 31))
+    assert DocumentType(code="X", label="Báo cáo").expect is None  # backward compatible
+    with pytest.raises(ValidationError):
+        DocumentExpect(issued_from=date(2024, 3, 31), issued_to=date(2024, 1, 1))

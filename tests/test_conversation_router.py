@@ -41,3 +41,32 @@ def test_commands_parse_with_bot_suffix_and_bare_words_only_when_idle() -> None:
     assert router.parse_command("trogiup", idle=True) is not None
     assert router.parse_command("trogiup", idle=False) is None
     assert router.parse_command("/khongco", idle=True) is None
+
+
+async def test_the_bots_own_follow_up_reaches_only_an_open_form() -> None:
+    from typing import Any, cast
+
+    from core.messages import Incoming, Kind
+    from handlers.conversation import FORM, Ctx, Router
+
+    seen: list[str] = []
+    router = Router()
+
+    async def form(ctx: Ctx) -> None:
+        seen.append("form")
+
+    async def other(ctx: Ctx) -> None:
+        seen.append("other")
+
+    async def fallback(ctx: Ctx) -> None:
+        seen.append("fallback")
+
+    router.state(FORM)(form)
+    router.state("other")(other)
+    router.fallback = fallback
+    msg = Incoming(channel="t", update_key="internal:x", chat_id="1", user_id="1",
+                   kind=Kind.INTERNAL, text='{"token": "x"}')
+    for state in ("", "other", FORM):
+        ctx = Ctx(msg=msg, conn=cast(Any, None), services=cast(Any, None), who=None, state=state)
+        await router.dispatch(ctx)
+    assert seen == ["form"]

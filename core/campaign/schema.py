@@ -335,12 +335,36 @@ class Indicator(_Model):
 # --------------------------------------------------------------------------- what is due
 
 
+class DocumentExpect(_Model):
+    """What the submitted document should be (``expect:``), checked when the bot reads it:
+    its ``types`` (Kế hoạch, Quyết định…), ``subject_words`` its trích yếu mentions (named by
+    ``subject_label`` in the sentence to the person), the window for its date of issue, and
+    whether the issuer must be the submitting unit. A mismatch is told and recorded, never a
+    refusal."""
+
+    types: tuple[Text, ...] = ()
+    subject_words: tuple[Text, ...] = ()
+    subject_label: str = ""
+    issued_from: date | None = None
+    issued_to: date | None = None
+    issuer_is_unit: StrictBool = True
+
+    @model_validator(mode="after")
+    def _window(self) -> DocumentExpect:
+        if self.issued_from and self.issued_to and self.issued_from > self.issued_to:
+            raise ValueError("issued_from phải không sau issued_to")
+        return self
+
+
 class DocumentType(_Model):
-    """A document units submit (``/nopvanban``); ``deadline`` names the deadline it fulfils."""
+    """A document units submit (``/nopvanban``); ``deadline`` names the deadline it fulfils;
+    ``expect`` what its content should be (absent: the file is read and described, not
+    checked)."""
 
     code: Code
     label: Text
     deadline: Code | None = None
+    expect: DocumentExpect | None = None
 
 
 class Scope(_Model):

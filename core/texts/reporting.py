@@ -18,6 +18,10 @@ FORM_RESUME_HELP = "Vui lòng chọn: tiếp tục phần đang làm hoặc làm
 
 FORM_CAUTION_KEEP = "Vẫn giữ câu trả lời này"
 FORM_CAUTION_CHANGE = "Trả lời lại câu này"
+FORM_STILL_WAITING = (
+    "Bot vẫn đang xử lý câu trả lời vừa rồi, Anh/Chị vui lòng chờ trong giây lát "
+    "(hoặc gõ “quay lại” để trả lời lại câu này)."
+)
 FORM_CAUTION_HELP = "Vui lòng chọn một trong hai phương án dưới đây (bấm nút hoặc gõ số 1, 2)."
 
 FORM_FILE_EXPECTED = (

@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.app import App
+from core.texts.reading import READING
 from tests.e2e.messengers import ChatUser, Messenger, TelegramChatUser, ZaloChatUser
 from tests.harness import codes_for
 
@@ -66,6 +67,12 @@ class Person:
 
     async def next(self, contains: str | None = None) -> str:
         return await self.user.expect_message(timeout=5, contains=contains)
+
+    async def read(self, sent: str) -> str:
+        """After a file was accepted: the bot says it is reading it; its next message says
+        what it read (the reading runs in a child process after the commit)."""
+        assert READING in sent, sent
+        return await self.user.expect_message(timeout=60)
 
     async def say(self, text: str) -> str:
         await self.user.send_text(text)

@@ -59,7 +59,7 @@ async def test_launch_document_with_every_kind_of_bad_answer_is_stored_on_time(
         msg = await lan.send_photo_url(f"{files.base_url}/khong-co.jpg")
         assert "chưa tải được tệp" in msg
         assert "Câu 2/4" in msg
-    msg = await lan.send_document(PDF, "ke-hoach.pdf", "application/pdf", files)
+    msg = await lan.read(await lan.send_document(PDF, "ke-hoach.pdf", "application/pdf", files))
     assert "Đã ghi nhận: tệp PDF “ke-hoach.pdf”, 1 KB." in msg
     assert "Câu 3/4. Số và ký hiệu của văn bản là gì?" in msg
 
@@ -127,7 +127,7 @@ async def test_a_second_document_replaces_the_first_after_asking_and_is_late(
     hoa = await register(bot, messenger, 2, "P_TRA_CO", name="Hoa")
     await hoa.say("/nopvanban")
     await hoa.choose(1)
-    msg = await hoa.send_photo(JPEG, files)
+    msg = await hoa.read(await hoa.send_photo(JPEG, files))
     assert "Đã ghi nhận: ảnh chụp (JPEG)" in msg
     await hoa.say("12/KH-UBND")
     await hoa.say("01/03/2024")
@@ -147,7 +147,7 @@ async def test_a_second_document_replaces_the_first_after_asking_and_is_late(
     assert "Đã ghi nhận: Văn bản phát động phong trào thi đua." in msg
     assert "Câu 2/4" in msg
     word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    msg = await hoa.send_document(docx(), "ke-hoach-sua.docx", word, files)
+    msg = await hoa.read(await hoa.send_document(docx(), "ke-hoach-sua.docx", word, files))
     assert "Đã ghi nhận: tệp Word (DOCX) “ke-hoach-sua.docx”" in msg
     await hoa.say("05 - KH/ĐU")
     msg = await hoa.say("18/03/2024")
@@ -172,7 +172,7 @@ async def test_a_restart_and_a_cancel_in_the_middle_lose_nothing(
         assert "Câu 2/4" in msg
         await settle(messenger, app)
     async with running_bot(settings, clock=clock) as app:
-        msg = await minh.send_document(PDF, "kh.pdf", "application/pdf", files)
+        msg = await minh.read(await minh.send_document(PDF, "kh.pdf", "application/pdf", files))
         assert "Đã ghi nhận: tệp PDF “kh.pdf”" in msg
         assert "Câu 3/4" in msg
         assert "lưu tạm" in await minh.say("hủy")

@@ -295,7 +295,7 @@ async def test_a_document_waits_for_the_head_and_replaces_the_old_one_when_confi
     lan, hung, ha = await people(bot, messenger)
     await lan.say("/nopvanban")
     await lan.choose(1)
-    await lan.send_document(PDF, "ke-hoach.pdf", "application/pdf", files)
+    await lan.read(await lan.send_document(PDF, "ke-hoach.pdf", "application/pdf", files))
     await lan.say("12/KH-UBND")
     await lan.say("05/03/2024")
     msg = await lan.choose(1)
@@ -329,7 +329,7 @@ async def test_a_document_waits_for_the_head_and_replaces_the_old_one_when_confi
     await lan.say("/nopvanban")
     await lan.choose(1)
     await lan.choose(1)  # yes, a replacement
-    await lan.send_document(PDF, "ke-hoach-2.pdf", "application/pdf", files)
+    await lan.read(await lan.send_document(PDF, "ke-hoach-2.pdf", "application/pdf", files))
     await lan.say("15/KH-UBND")
     await lan.say("21/03/2024")
     msg = await lan.choose(1)

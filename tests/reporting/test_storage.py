@@ -160,3 +160,35 @@ async def test_articles_are_counted_from_a_date(db: Database) -> None:
             conn, campaign_id=CAMPAIGN, unit_id=media, since=date(2024, 1, 1)
         )
     assert (total, this_year) == (3, 2)
+
+
+async def test_the_fields_read_in_a_document_their_flags_and_a_correction(db: Database) -> None:
+    from storage.queries import document_fields
+
+    ka = await unit(db, "P_KA_LONG")
+    async with db.transaction() as conn:
+        doc_id, _ = await documents.submit(
+            conn, campaign_id=CAMPAIGN, unit_id=ka, person_id=None,
+            doc=launch_doc("210/KH-UBND", True), now=NOW,
+        )
+        await document_fields.save(
+            conn, document_id=doc_id, now=NOW,
+            fields={"source": "text", "confidence": 1.0, "number": "210/KH-UBND",
+                    "issued_on": "2023-12-12", "issuer": "UBND phường Ka Long",
+                    "doc_type": "Kế hoạch", "subject": "Phát động phong trào thi đua",
+                    "notes": []},
+            flags=[{"code": "too_early", "message": "văn bản ghi ngày 12/12/2023"}],
+        )
+    async with db.transaction() as conn:
+        old = await document_fields.correct(
+            conn, document_id=doc_id, name="issued_on", value=date(2024, 1, 12), now=NOW
+        )
+        await document_fields.set_flags(conn, document_id=doc_id, flags=[])
+    assert old == date(2023, 12, 12)
+    async with db.read() as conn:
+        got = await document_fields.get(conn, doc_id)
+        assert await document_fields.of_documents(conn, []) == {}
+    assert got is not None
+    assert (got.source, got.values["number"], got.values["issued_on"]) == (
+        "text", "210/KH-UBND", date(2024, 1, 12))
+    assert (got.flags, got.corrected, got.values["place"]) == ((), ("issued_on",), None)
