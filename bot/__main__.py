@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="telegram",
         help="show replies as this messenger would",
     )
+    demo.add_argument(
+        "--date",
+        default=None,
+        help="the demo's date, dd/mm/yyyy (default: today, or the same day in the campaign's year)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations")

@@ -288,9 +288,19 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
+    from schedules.admin import DateError, parse_vn_date
 
+    on_day = None
+    if getattr(args, "date", None):
+        try:
+            on_day = parse_vn_date(args.date)
+        except DateError as exc:
+            _err(str(exc))
+            return 2
     _prepare(settings)
-    return asyncio.run(run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel))
+    return asyncio.run(
+        run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel, on_day=on_day)
+    )
 
 
 def _admin(

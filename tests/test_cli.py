@@ -263,3 +263,43 @@ def test_export_into_a_missing_folder_is_refused(db: Path, tmp_path: Path) -> No
     assert result.returncode == 2
     assert "Không có thư mục" in result.stderr
     assert not out.parent.exists()
+
+
+def test_demo_on_a_campaign_date_takes_a_typed_file_path(db: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    result = run(
+        ["demo", "--unit", "PNV", "--channel", "zalo", "--date", "15/03/2024"],
+        db,
+        stdin=f"/nopvanban\n1\n{pdf}\n",
+    )
+    assert result.returncode == 0, result.stderr
+    first = next(line for line in result.stdout.splitlines() if line.strip())
+    assert "Anh/Chị đang dùng thử với vai trò Đầu mối của Phòng Nội vụ" in first
+    assert "Zalo" in first
+    assert "15/03/2024" in first
+    for internal in ("focal", "telegram", "zalo ", "Bạn "):
+        assert internal not in first
+    assert "Câu 3/4" in result.stdout  # the file was taken; the next question is asked
+    assert "không phải là PDF" not in result.stdout
+
+
+def test_demo_says_where_the_chart_is_written(db: Path) -> None:
+    result = run(
+        ["demo", "--unit", "PNV", "--role", "admin", "--date", "15/03/2024"], db, "/tonghop\n"
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "📎 Tệp đã được lưu tại:" in x)
+    assert Path(line.split("lưu tại:", 1)[1].strip()).is_file()
+
+
+def test_demo_defaults_to_a_day_in_the_campaigns_year() -> None:
+    from datetime import date
+
+    from bot.demo import demo_day
+
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    assert demo_day(start, end, date(2026, 4, 20)) == date(2024, 4, 20)
+    assert demo_day(start, end, date(2024, 6, 1)) == date(2024, 6, 1)
+    assert demo_day(start, end, date(2025, 2, 28)) == date(2024, 2, 28)
+    assert demo_day(date(2024, 3, 1), date(2024, 12, 31), date(2026, 1, 10)) == date(2024, 3, 1)
