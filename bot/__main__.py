@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("telegram", "zalo"),
         default="telegram",
         help="show replies as this messenger would",
+    )
+    demo.add_argument(
+        "--date",
+        default=None,
+        help="the demo's date, dd/mm/yyyy (default: today, or the same day in the campaign's year)",
     )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -61,11 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--document", help="fulfilled by submitting this document type")
     add.add_argument("--report", help="fulfilled by the report of this frequency")
     add.add_argument("--initiative", action="store_true", help="fulfilled by an initiative")
-    add.add_argument("--command", help="the command that fulfils it, shown in reminders")
+    add.add_argument(
+        "--command",
+        dest="fulfil_command",  # not `command`: that is the top-level command's name
+        help="the command that fulfils it, shown in reminders",
+    )
     add.add_argument("--note")
     cal = sub.add_parser("calendar", help="mark a day off or a make-up working day")
-    cal.add_argument("action", choices=("off", "work", "clear"))
-    cal.add_argument("day", help="dd/mm/yyyy")
+    cal.add_argument("action", choices=("off", "work", "clear", "list"))
+    cal.add_argument("day", nargs="?", default=None, help="dd/mm/yyyy (not for list)")
     cal.add_argument("--note", default="")
     exp = sub.add_parser("export", help="export the campaign's data to an Excel workbook")
     exp.add_argument("--out", type=Path, required=True)
@@ -103,7 +113,14 @@ def main(argv: list[str] | None = None) -> int:
         "deadline": cli.deadline,
         "calendar": cli.calendar,
     }
-    return handlers[command](settings, args)
+    try:
+        code = handlers[command](settings, args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:  # `python -m bot units | head`: the reader has gone, so be quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -68,8 +68,46 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await app.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except Exception as exc:  # a start-up failure of a messenger's API: one line, no traceback
+        line = _startup_failure(exc)
+        if line is None:
+            raise
+        _err(line)
+        return 1
     return 0
+
+
+def _startup_failure(exc: BaseException) -> str | None:
+    """The operator's one line for an API that cannot be reached or refuses the token at
+    start-up (None: not such a failure, let the traceback show)."""
+    import aiohttp
+    import httpx
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from bot.channels.zalo_api import ZaloConnectionError, ZaloUnauthorizedError
+
+    if isinstance(exc, TelegramUnauthorizedError | ZaloUnauthorizedError):
+        return (
+            "Không khởi động được: mã bot (token) bị từ chối, hãy kiểm tra TELEGRAM_BOT_TOKEN / "
+            f"ZALO_BOT_TOKEN. (Start-up failed: the bot token was refused: {exc})"
+        )
+    if isinstance(
+        exc,
+        TelegramNetworkError
+        | ZaloConnectionError
+        | aiohttp.ClientError
+        | httpx.HTTPError
+        | OSError,
+    ):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (
+            "Không kết nối được máy chủ của Telegram/Zalo, hãy kiểm tra mạng và "
+            "TELEGRAM_API_BASE / ZALO_API_BASE. "
+            f"(Start-up failed: the messenger's API cannot be reached: {detail})"
+        )
+    return None
 
 
 def db(settings: Settings, args: argparse.Namespace) -> int:
@@ -84,7 +122,10 @@ def campaign(settings: Settings, args: argparse.Namespace) -> int:
     try:
         parsed = load_campaign(args.file)
     except CampaignFileError as exc:
-        _err(f"Tệp chiến dịch không hợp lệ, không có gì được nạp:\n{exc}")
+        if args.campaign_command == "check":
+            _err(f"Tệp phong trào thi đua có lỗi:\n{exc}")
+        else:
+            _err(f"Tệp phong trào thi đua không hợp lệ, không có gì được nạp:\n{exc}")
         return 1
     except OSError as exc:
         _err(f"Không đọc được tệp {args.file}: {exc.strerror}")
@@ -150,10 +191,14 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
         database = Database(settings.resolved_database_url())
         try:
             cid = await ensure_campaign_loaded(database, settings.campaign_file)
-            if args.role == "leader":
+            if args.role in ("leader", "admin"):
                 async with database.read() as conn:
                     campaign = Campaign.model_validate(await load_definition(conn, campaign_id=cid))
-                refused = _leader_refused(campaign, args.unit_code)
+                refused = (
+                    _leader_refused(campaign, args.unit_code)
+                    if args.role == "leader"
+                    else _admin_refused(campaign, args.unit_code)
+                )
                 if refused:
                     return refused
             return await issue_codes(
@@ -193,10 +238,30 @@ def _leader_refused(campaign: Campaign, unit_code: str) -> str:
     )
 
 
+def _admin_refused(campaign: Campaign, unit_code: str) -> str:
+    """Why an admin's code may not be issued for this unit ('' when it may): as in /moi, only
+    for a unit the campaign file gives an admin scope (`admin_scopes`)."""
+    unit = campaign.unit(unit_code)
+    if unit is None or any(s.unit == unit.code for s in campaign.admin_scopes):
+        return ""  # an unknown unit is reported as such by the caller
+    offices = [u.code for s in campaign.admin_scopes if (u := campaign.unit(s.unit)) is not None]
+    return (
+        f"Không cấp mã quản trị cho {unit.name}: mã quản trị chỉ cấp cho cơ quan quản lý phong "
+        f"trào thi đua ({', '.join(dict.fromkeys(offices))}). Với đơn vị này, hãy dùng "
+        "--role focal, deputy hoặc head."
+    )
+
+
 def export(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         _err("Tên tệp xuất phải có đuôi .xlsx, ví dụ: --out tonghop.xlsx")
+        return 2
+    if not out.parent.is_dir():
+        _err(
+            f"Không có thư mục {out.parent}: hãy tạo thư mục trước (mkdir -p {out.parent}) "
+            "hoặc chọn thư mục khác."
+        )
         return 2
     _prepare(settings)
 
@@ -223,13 +288,29 @@ def export(settings: Settings, args: argparse.Namespace) -> int:
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
+    from schedules.calendar_changes import DateError, parse_vn_date
 
+    on_day = None
+    if getattr(args, "date", None):
+        try:
+            on_day = parse_vn_date(args.date)
+        except DateError as exc:
+            _err(str(exc))
+            return 2
     _prepare(settings)
-    return asyncio.run(run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel))
+    return asyncio.run(
+        run_demo(settings, unit_code=args.unit, role=args.role, look=args.channel, on_day=on_day)
+    )
 
 
-def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int:
-    """Run one of `schedules.calendar_changes`'s changes and print its Vietnamese answer."""
+def _admin(
+    settings: Settings,
+    act: Callable[[Any, Any], Awaitable[Any]],
+    *,
+    warn: Callable[[], str] | None = None,
+) -> int:
+    """Run one of `schedules.calendar_changes`'s changes and print its Vietnamese answer (and
+    `warn`'s line after a change that went through, when it has one)."""
     _prepare(settings)
 
     async def go() -> tuple[bool, str]:
@@ -251,7 +332,40 @@ def _admin(settings: Settings, act: Callable[[Any, Any], Awaitable[Any]]) -> int
 
     ok, message = asyncio.run(go())
     (_print if ok else _err)(message)
+    note = warn() if ok and warn is not None else ""
+    if note:
+        _print(note)
     return 0 if ok else 1
+
+
+def _day_off_warning(day_text: str) -> str:
+    """'Lưu ý: …' when the day is a Saturday, Sunday or public holiday ('' otherwise)."""
+    from schedules.calendar import WorkCalendar
+    from schedules.calendar_changes import DateError, parse_vn_date
+
+    try:
+        day = parse_vn_date(day_text)
+    except DateError:
+        return ""
+    what = _day_off_reason(WorkCalendar(), day)
+    if not what:
+        return ""
+    return (
+        f"Lưu ý: ngày {day:%d/%m/%Y} là {what}. Thời hạn vẫn được ghi nhận; nhắc việc chỉ gửi "
+        "vào ngày làm việc."
+    )
+
+
+def _day_off_reason(cal: Any, day: Any) -> str:
+    """'Chủ nhật', 'thứ Bảy' or 'ngày lễ (name)' for a day off by law ('' for a working day)."""
+    holiday = cal.holiday_name(day)
+    if holiday:
+        return f"ngày lễ {holiday}"
+    if day.weekday() == 6:
+        return "Chủ nhật"
+    if day.weekday() == 5:
+        return "thứ Bảy"
+    return ""
 
 
 def deadline(settings: Settings, args: argparse.Namespace) -> int:
@@ -259,11 +373,14 @@ def deadline(settings: Settings, args: argparse.Namespace) -> int:
     from storage.types import utcnow
 
     if args.deadline_command == "move":
+        # A deadline may fall on a day off (the plan's dates are the plan's): allowed, with a
+        # warning, since people reach the office only on the working day before or after.
         return _admin(
             settings,
             lambda db, c: changes.move_deadline(
                 db, campaign=c, code=args.code, due_text=args.due, actor="cli", clock=utcnow
             ),
+            warn=lambda: _day_off_warning(args.due),
         )
     return _admin(
         settings,
@@ -278,7 +395,7 @@ def deadline(settings: Settings, args: argparse.Namespace) -> int:
             document=args.document,
             report=args.report,
             initiative=args.initiative,
-            command=args.command,
+            command=args.fulfil_command,
             note=args.note,
             actor="cli",
             clock=utcnow,
@@ -290,8 +407,30 @@ def calendar(settings: Settings, args: argparse.Namespace) -> int:
     from schedules import calendar_changes as changes
     from storage.types import utcnow
 
+    if args.action == "list":
+        return _calendar_list(settings)
+    if args.day is None:
+        _err('Thiếu ngày, ví dụ: python -m bot calendar off 02/05/2024 --note "Nghỉ bù"')
+        return 2
     if args.action == "clear":
         return _admin(settings, lambda db, c: changes.clear_day(db, day_text=args.day, actor="cli"))
+    if args.action == "off":
+        # Refused, not recorded: a weekend or public holiday is off already, and a mark on it
+        # would only show in `calendar list` as if it were an extra day off.
+        try:
+            day = changes.parse_vn_date(args.day)
+        except changes.DateError as exc:
+            _err(str(exc))
+            return 1
+        from schedules.calendar import WorkCalendar
+
+        what = _day_off_reason(WorkCalendar(), day)
+        if what:
+            _err(
+                f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ ({what}), không cần đánh dấu. "
+                "Xem các ngày đã đánh dấu: python -m bot calendar list"
+            )
+            return 1
     return _admin(
         settings,
         lambda db, c: changes.set_day(
@@ -303,6 +442,51 @@ def calendar(settings: Settings, args: argparse.Namespace) -> int:
             clock=utcnow,
         ),
     )
+
+
+def _calendar_list(settings: Settings) -> int:
+    """The days an admin marked, then the public holidays of the campaign's years."""
+    _prepare(settings)
+
+    async def go() -> list[str]:
+        from sqlalchemy import select
+
+        from core.campaign import Campaign as CampaignDef
+        from schedules.calendar import WorkCalendar
+        from storage.campaign_sync import ensure_campaign_loaded, load_definition
+        from storage.db import Database
+        from storage.models import CalendarDay
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            async with database.read() as conn:
+                camp = CampaignDef.model_validate(await load_definition(conn, campaign_id=cid))
+                table = CalendarDay.__table__  # type: ignore[attr-defined]
+                rows = list(await conn.execute(select(table).order_by(table.c.day)))
+        finally:
+            await database.dispose()
+        lines = ["Ngày do quản trị đánh dấu:"]
+        for r in rows:
+            what = "ngày làm việc (làm bù)" if r.working else "ngày nghỉ"
+            note = f" – {r.note}" if r.note else ""
+            lines.append(f"  {r.day:%d/%m/%Y}  {what}{note}")
+        if not rows:
+            lines.append("  (chưa có)")
+        period = camp.campaign.period
+        cal = WorkCalendar()
+        lines.append(f"Ngày lễ theo quy định ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}):")
+        day = period.start
+        while day <= period.end:
+            name = cal.holiday_name(day)
+            if name:
+                lines.append(f"  {day:%d/%m/%Y}  {name}")
+            day += timedelta(days=1)
+        return lines
+
+    for line in asyncio.run(go()):
+        _print(line)
+    return 0
 
 
 DRAFT_KINDS = ("bao-cao-thanh-tich", "to-trinh", "bien-ban", "tong-ket", "cong-van")

@@ -6,6 +6,8 @@ own way (buttons where it has them, numbered options always). Nothing here names
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -90,6 +92,15 @@ class Choice:
 
     label: str
     value: str
+
+
+_VALUE_LABEL = re.compile(r"^(?:\d+|Tháng \d{1,2}/\d{4})$")
+
+
+def typed_as_values(labels: Sequence[str]) -> bool:
+    """Options whose labels are themselves what people type (numbers, months): a typed number
+    is then that value, never a position, and the options are listed without numbers."""
+    return bool(labels) and all(_VALUE_LABEL.match(str(label)) for label in labels)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.messages import Attachment, Choice, Incoming, Kind, Reply
+from core.messages import Attachment, Choice, Incoming, Kind, Reply, typed_as_values
 from core.settings import Settings
 from core.vntext import fold
 from storage.queries.people import Identity
@@ -266,6 +266,11 @@ CANCEL_WORDS = frozenset({"huy", "/huy", "/cancel", "cancel", "thoat"})
 def _pick_offered(text: str, offered: Any) -> str:
     """Map `2` or an option's label (any case, with or without diacritics) to its value."""
     if not offered:
+        return text
+    if text.isdigit() and typed_as_values([str(label) for label, _ in offered]):
+        for label, value in offered:  # the options are values: "4" is 4, never option 4
+            if str(label) == text:
+                return str(value)
         return text
     if text.isdigit():
         idx = int(text) - 1

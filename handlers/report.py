@@ -14,6 +14,7 @@ from core.domain.periods import Month, offered_months, parse_month, period_for, 
 from core.domain.values import format_target
 from core.messages import Choice
 from core.texts import common as texts
+from core.vntext import fold
 from handlers import forms, signoff
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
@@ -23,6 +24,7 @@ from storage.queries import signoff as signoff_q
 router = Router()
 
 PICK_MONTH = "report.pick_month"
+CONFIRM_MONTH = "report.confirm_month"
 RESUME = "report.resume"
 YES_NO_CHOICES = (("Có", "có"), ("Không", "không"))
 
@@ -92,16 +94,57 @@ async def report(ctx: Ctx) -> None:
 
 @router.state(PICK_MONTH)
 async def pick_month(ctx: Ctx) -> None:
-    month = None
-    if ctx.text:
-        try:
-            month = Month.from_code(ctx.text) if ctx.text[:4].isdigit() else parse_month(ctx.text)
-        except ValueError:
-            month = None
+    month, confirm = _typed_month(ctx, ctx.text)
+    if month is None:
+        ctx.reply(texts.REPORT_BAD_MONTH, _month_choices(ctx))
+        return
+    if confirm is not None:
+        # "2" where "2." once meant the second option: say which month it is taken for.
+        ctx.goto(CONFIRM_MONTH, month=month.code)
+        ctx.reply(
+            texts.REPORT_MONTH_CONFIRM.format(month=month.label, other=confirm.label),
+            [Choice(month.label, month.code), Choice(confirm.label, confirm.code)],
+        )
+        return
+    await _open_month(ctx, month)
+
+
+@router.state(CONFIRM_MONTH)
+async def confirm_month(ctx: Ctx) -> None:
+    if fold(ctx.text) in texts.CONFIRM_WORDS and isinstance(ctx.data.get("month"), str):
+        await _open_month(ctx, Month.from_code(str(ctx.data["month"])))
+        return
+    month, _ = _typed_month(ctx, ctx.text)  # typed again: taken as typed, no second question
     if month is None:
         ctx.reply(texts.REPORT_BAD_MONTH, _month_choices(ctx))
         return
     await _open_month(ctx, month)
+
+
+def _typed_month(ctx: Ctx, text: str) -> tuple[Month | None, Month | None]:
+    """The month typed (`3`, `tháng 3`, `3/2024`, or a choice's value), and, for a bare number
+    that is also an earlier-listed position of another month, that other month (confirm)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        if len(text) == 7 and text[:4].isdigit() and text[4] == "-":
+            return Month.from_code(text), None
+    except ValueError:
+        return None, None
+    month = parse_month(text)
+    if month is not None:
+        return month, None
+    bare = fold(text).removeprefix("thang").strip()
+    if not bare.isdigit() or not 1 <= int(bare) <= 12:
+        return None, None
+    period = ctx.services.definition().campaign.period
+    year = min(max(forms.local_today(ctx).year, period.start.year), period.end.year)
+    month = Month(year, int(bare))
+    offered = offered_months(forms.local_today(ctx), period.start, period.end)
+    position = offered[int(bare) - 1] if int(bare) <= len(offered) else None
+    is_bare = fold(text) == bare
+    return month, position if is_bare and position is not None and position != month else None
 
 
 def _month_choices(ctx: Ctx) -> list[Choice]:

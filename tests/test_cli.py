@@ -137,3 +137,169 @@ def test_demo_chats_as_a_units_focal_point(db: Path) -> None:
     assert "Đăng ký thành công" in result.stdout
     assert "Đầu mối của Phòng Nội vụ" in result.stdout
     assert "bot chưa hiểu yêu cầu" in result.stdout
+
+
+def test_deadline_add_with_a_command_adds_the_deadline(db: Path) -> None:
+    """The subcommand's `--command` no longer overwrites the command's name."""
+    result = run(
+        [
+            "deadline", "add", "D10", "30/06/2024", "--title", "Báo cáo sơ kết",
+            "--kinds", "COMMUNE", "--document", "LAUNCH_DOC", "--command", "/nopvanban",
+        ],
+        db,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Đã thêm thời hạn D10" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_invite_an_admin_only_for_an_admin_office(db: Path) -> None:
+    refused = run(["invite", "P_KA_LONG", "--role", "admin"], db)
+    assert refused.returncode == 2
+    assert "Không cấp mã quản trị cho Phường Ka Long" in refused.stderr
+    assert refused.stdout == ""
+    assert run(["invite", "PVHTT", "--role", "admin"], db).returncode == 0
+
+
+def test_units_into_a_closed_pipe_ends_quietly(db: Path) -> None:
+    run(["db", "upgrade"], db)
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN")}
+    env["DATABASE_URL"] = f"sqlite:///{db}"
+    # `units | head -1`: the reader closes the pipe after the first line.
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "units"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=db.parent,
+    ) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.close()  # the reader has gone before the first line is written
+        stderr = child.stderr.read()
+        child.wait(timeout=120)
+    assert "BrokenPipeError" not in stderr
+    assert "Traceback" not in stderr
+
+
+def test_an_unreachable_api_at_start_up_is_one_line(db: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{db}",
+        TELEGRAM_BOT_TOKEN="123:abc",
+        TELEGRAM_API_BASE="http://127.0.0.1:9",
+        REMINDERS_ENABLED="false",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=db.parent,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "Không kết nối được máy chủ của Telegram/Zalo" in proc.stderr
+
+
+def _campaign_variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = bundled_campaign_path().read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_campaign_check_names_the_line_in_vietnamese(db: Path, tmp_path: Path) -> None:
+    text = bundled_campaign_path().read_text(encoding="utf-8")
+    line = text.splitlines().index('  short_title: "Thi đua CCHC Móng Cái 2024"') + 1
+    path = _campaign_variant(tmp_path, "  short_title: ", "  short_title ")
+    result = run(["campaign", "check", str(path)], db)
+    assert result.returncode == 1
+    assert f"variant.yaml:{line}: lỗi cú pháp YAML" in result.stderr
+    assert "không có gì được nạp" not in result.stderr
+    for english in ("while scanning", "could not find", "expected"):
+        assert english not in result.stderr
+
+
+def test_campaign_check_refuses_a_percent_over_100_and_a_deadline_outside_the_year(
+    db: Path, tmp_path: Path
+) -> None:
+    path = _campaign_variant(tmp_path, "due: 2024-12-31", "due: 2025-01-15")
+    result = run(["campaign", "check", str(path)], db)
+    assert result.returncode == 1
+    assert "15/01/2025 nằm ngoài khoảng" in result.stderr
+    path = _campaign_variant(
+        tmp_path,
+        'unit: "%"\n    target: {op: ">=", value: 100}',
+        'unit: "%"\n    target: {op: ">=", value: 150}',
+    )
+    result = run(["campaign", "check", str(path)], db)
+    assert result.returncode == 1
+    assert "phải từ 0 đến 100%" in result.stderr
+
+
+def test_deadline_move_to_a_sunday_and_a_holiday_off_say_so(db: Path) -> None:
+    moved = run(["deadline", "move", "D01", "14/04/2024"], db)
+    assert moved.returncode == 0, moved.stderr
+    assert "Lưu ý: ngày 14/04/2024 là Chủ nhật" in moved.stdout
+    holiday = run(["calendar", "off", "02/09/2024"], db)
+    assert holiday.returncode == 1
+    assert "đã là ngày nghỉ (ngày lễ Quốc khánh)" in holiday.stderr
+    assert run(["calendar", "off", "03/05/2024", "--note", "Nghỉ bù"], db).returncode == 0
+    listed = run(["calendar", "list"], db)
+    assert listed.returncode == 0, listed.stderr
+    assert "03/05/2024  ngày nghỉ – Nghỉ bù" in listed.stdout
+    assert "02/09/2024  Quốc khánh" in listed.stdout
+    assert "02/09/2024  ngày nghỉ" not in listed.stdout
+
+
+def test_export_into_a_missing_folder_is_refused(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "khong_co" / "tonghop.xlsx"
+    result = run(["export", "--out", str(out)], db)
+    assert result.returncode == 2
+    assert "Không có thư mục" in result.stderr
+    assert not out.parent.exists()
+
+
+def test_demo_on_a_campaign_date_takes_a_typed_file_path(db: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    result = run(
+        ["demo", "--unit", "PNV", "--channel", "zalo", "--date", "15/03/2024"],
+        db,
+        stdin=f"/nopvanban\n1\n{pdf}\n",
+    )
+    assert result.returncode == 0, result.stderr
+    first = next(line for line in result.stdout.splitlines() if line.strip())
+    assert "Anh/Chị đang dùng thử với vai trò Đầu mối của Phòng Nội vụ" in first
+    assert "Zalo" in first
+    assert "15/03/2024" in first
+    for internal in ("focal", "telegram", "zalo ", "Bạn "):
+        assert internal not in first
+    assert "Câu 3/4" in result.stdout  # the file was taken; the next question is asked
+    assert "không phải là PDF" not in result.stdout
+
+
+def test_demo_says_where_the_chart_is_written(db: Path) -> None:
+    result = run(
+        ["demo", "--unit", "PNV", "--role", "admin", "--date", "15/03/2024"], db, "/tonghop\n"
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "📎 Tệp đã được lưu tại:" in x)
+    assert Path(line.split("lưu tại:", 1)[1].strip()).is_file()
+
+
+def test_demo_defaults_to_a_day_in_the_campaigns_year() -> None:
+    from datetime import date
+
+    from bot.demo import demo_day
+
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    assert demo_day(start, end, date(2026, 4, 20)) == date(2024, 4, 20)
+    assert demo_day(start, end, date(2024, 6, 1)) == date(2024, 6, 1)
+    assert demo_day(start, end, date(2025, 2, 28)) == date(2024, 2, 28)
+    assert demo_day(date(2024, 3, 1), date(2024, 12, 31), date(2026, 1, 10)) == date(2024, 3, 1)

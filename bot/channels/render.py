@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from core.messages import Reply
+from core.messages import Reply, typed_as_values
 
 
 def with_numbered_options(reply: Reply) -> str:
     """The reply's text with its choices listed as `1. …`, which every channel can show."""
     if not reply.choices:
         return reply.text
+    if typed_as_values([c.label for c in reply.choices]):  # "4" is 4 codes, not option 4
+        return reply.text.rstrip() + "\n\n" + "  ·  ".join(c.label for c in reply.choices)
     lines = [f"{i}. {c.label}" for i, c in enumerate(reply.choices, start=1)]
     return reply.text.rstrip() + "\n\n" + "\n".join(lines)
 

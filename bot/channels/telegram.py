@@ -26,7 +26,7 @@ from core.channel import (
     Unreachable,
     send_pieces,
 )
-from core.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply
+from core.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply, typed_as_values
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -124,8 +124,13 @@ def _keyboard(choices: tuple[Choice, ...]) -> Any:
 
     if any(len(c.value.encode()) > CALLBACK_DATA_LIMIT for c in choices):
         return None  # numbered options in the text still work
+    numbered = not typed_as_values([c.label for c in choices])  # a "4" button is 4 itself
     rows = [
-        [InlineKeyboardButton(text=f"{i}. {c.label}"[:64], callback_data=c.value)]
+        [
+            InlineKeyboardButton(
+                text=(f"{i}. {c.label}" if numbered else c.label)[:64], callback_data=c.value
+            )
+        ]
         for i, c in enumerate(choices, start=1)
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -295,6 +295,8 @@ _YAML_PROBLEMS = (
     ("tab character", "không được dùng phím tab để thụt lề, hãy dùng dấu cách"),
     ("cannot start any token", "có ký tự không được phép (ví dụ tab, @ hoặc ` ở đầu giá trị)"),
     ("did not find expected key", "thụt lề không đúng hoặc thiếu dấu “:”"),
+    ("could not find expected ':'", "thiếu dấu “:” sau tên trường"),
+    ("found unexpected end of stream", "chuỗi trong ngoặc kép chưa được đóng"),
     ("did not find expected '-'", "thụt lề của danh sách không đúng (thiếu dấu “-”)"),
     ("block sequence entries are not allowed", "không được có dấu “-” ở đây; kiểm tra thụt lề"),
     ("did not find expected ',' or ']'", "thiếu dấu “,” hoặc “]”"),
@@ -309,15 +311,20 @@ _YAML_PROBLEMS = (
 
 
 def _yaml_issue(exc: yaml.YAMLError) -> CampaignFileIssue:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    """In Vietnamese only, at the line where the mistake is: while scanning a key, a quoted
+    string or a bracket, PyYAML notices the mistake lines later, at its problem mark; the
+    context mark is where the unfinished key, string or bracket starts."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", None) or "")
+    starts_there = context.startswith("while scanning") or "flow" in context
+    mark = (context_mark if starts_there else None) or problem_mark or context_mark
     line = int(mark.line) + 1 if mark is not None else None
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
-    context = getattr(exc, "context", None)
-    detail = f"{context}: {problem}" if context else problem
     for needle, explained in _YAML_PROBLEMS:
         if needle in problem:
-            return _issue(f"lỗi cú pháp YAML: {explained} ({detail})", line)
-    return _issue(f"lỗi cú pháp YAML ({detail})", line)
+            return _issue(f"lỗi cú pháp YAML: {explained}", line)
+    return _issue("lỗi cú pháp YAML: kiểm tra thụt lề, dấu “:” và dấu ngoặc ở dòng này", line)
 
 
 def _ordered(issues: list[CampaignFileIssue]) -> list[CampaignFileIssue]:

@@ -899,6 +899,8 @@ class _Checker:
                 self.add((*loc, "value"), f"mục tiêu phải là một số {got}")
             elif kind != "percent" and value < 0:
                 self.add((*loc, "value"), "mục tiêu không được âm")
+            elif kind == "percent" and not 0 <= value <= 100:
+                self.add((*loc, "value"), f"mục tiêu tỷ lệ phải từ 0 đến 100% {got}")
             elif kind == "count" and not float(value).is_integer():
                 self.add((*loc, "value"), f"mục tiêu đếm phải là số nguyên {got}")
         elif kind == "rating":
@@ -913,7 +915,9 @@ class _Checker:
 
     def check_deadlines(self) -> None:
         if self.period is not None:
-            low, high = self.period[0] - DEADLINE_MARGIN, self.period[1] + DEADLINE_MARGIN
+            # A deadline of the file falls inside the campaign's period (its year); an admin
+            # may still move one up to DEADLINE_MARGIN outside it (`python -m bot deadline`).
+            low, high = self.period
         else:
             low, high = date(2000, 1, 1), LATEST_DATE
         for index, deadline in _items(self.data.get("deadlines")):

@@ -173,13 +173,12 @@ FORM_BAD_CHOICE = "Vui lòng chọn một trong các phương án: gõ số th�
 # -- /baocao --------------------------------------------------------------------------------
 
 CMD_REPORT = "Báo cáo kết quả thực hiện chỉ tiêu"
-REPORT_PICK_MONTH = (
-    "Anh/Chị báo cáo cho tháng nào? Vui lòng chọn, hoặc gõ tháng theo dạng tháng/năm "
-    "(ví dụ: 3/2024)."
+REPORT_PICK_MONTH = "Anh/Chị báo cáo cho tháng nào? Gõ số tháng (ví dụ: 3 hoặc 3/2024) hoặc chọn:"
+REPORT_BAD_MONTH = "Chưa rõ tháng. Gõ số tháng, ví dụ: 3 hoặc 3/2024."
+REPORT_MONTH_CONFIRM = (
+    "Anh/Chị báo cáo {month}? Gõ “có” để tiếp tục, hoặc chọn tháng khác (ví dụ: {other})."
 )
-REPORT_BAD_MONTH = (
-    "Vui lòng chọn một tháng trong danh sách hoặc gõ theo dạng tháng/năm, ví dụ: 3/2024."
-)
+CONFIRM_WORDS = ("co", "dung", "ok", "vang", "u", "dong y")
 REPORT_MONTH_OUTSIDE = "Tháng {month} nằm ngoài thời gian của chiến dịch ({start} – {end})."
 REPORT_NOTHING_DUE = (
     "{unit} không có chỉ tiêu nào cần báo cáo trong kỳ {month}. Gõ /trogiup để xem các việc khác."

@@ -54,9 +54,10 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     lan = await register(bot, messenger, 1, UNIT)
     msg = await lan.say("/baocao")
     assert "Anh/Chị báo cáo cho tháng nào?" in msg
-    assert "1. Tháng 3/2024\n2. Tháng 2/2024\n3. Tháng 1/2024" in msg
-    assert "ví dụ: 3/2024" in await lan.say("tháng mười ba")
-    msg = await lan.choose(2)
+    assert "Tháng 3/2024  ·  Tháng 2/2024  ·  Tháng 1/2024" in msg  # values, not positions
+    assert "1. Tháng" not in msg
+    assert "ví dụ: 3 hoặc 3/2024" in await lan.say("tháng mười ba")
+    msg = await lan.say("2")  # February (offered second too: no question)
     assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn gồm 11 chỉ tiêu." in msg
     assert "Câu 1/11. Xây dựng Kế hoạch, tổ chức phát động phong trào thi đua" in msg
     assert "1. Có\n2. Không" in msg
@@ -183,7 +184,7 @@ async def test_a_report_left_with_cancel_and_a_restart_continues_where_it_stoppe
         assert f"Câu 3/{n}" in await lan.say("100%")
         assert "Các câu Anh/Chị đã trả lời được lưu tạm" in await lan.say("hủy")
         await lan.say("/baocao")
-        msg = await lan.choose(1)
+        msg = await lan.say("3/2024")  # months are typed as months, not by position
         assert (
             f"Anh/Chị đang làm dở báo cáo Tháng 3/2024 của Xã Hải Sơn (đã trả lời 2/{n} câu)" in msg
         )
@@ -303,3 +304,29 @@ async def test_a_period_locked_while_the_summary_is_open_is_not_written(
 async def unit_id(app: App) -> int:
     [(uid,)] = await fetch(app, Unit, "id", code=UNIT)
     return int(uid)
+
+
+async def test_a_typed_month_number_is_that_month_confirmed_when_it_could_be_a_position(
+    bot: App, messenger: Messenger
+) -> None:
+    """Offered Tháng 3, 2, 1/2024 (today is in March): `1` is January, not the first option;
+    since "1." once meant the first option, the bot asks which, in one short line."""
+    lan = await register(bot, messenger, 1, UNIT)
+    await lan.say("/baocao")
+    msg = await lan.say("1")
+    assert msg.splitlines()[0] == (
+        "Anh/Chị báo cáo Tháng 1/2024? Gõ “có” để tiếp tục, hoặc chọn tháng khác "
+        "(ví dụ: Tháng 3/2024)."
+    )
+    assert "Báo cáo Tháng 1/2024 của Xã Hải Sơn" in await lan.say("có")
+    await lan.say("/huy")
+    await lan.say("/baocao")
+    assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn" in await lan.say("tháng 2")
+    await lan.say("/huy")
+    await lan.say("/baocao")
+    assert "Tháng 1/2024 của Xã Hải Sơn" in await lan.say("1/2024")
+    await lan.say("/huy")
+    await lan.say("/baocao")
+    msg = await lan.say("3")  # March is offered third: which one?
+    assert "Anh/Chị báo cáo Tháng 3/2024?" in msg
+    assert "Báo cáo Tháng 3/2024 của Xã Hải Sơn" in await lan.say("3")  # typed again: March
