@@ -11,6 +11,7 @@ from bot.channels.terminal import TerminalChannel, read_lines
 from bot.invitations import issue_codes
 from core.settings import Settings
 from core.texts.oversight import role_label
+from handlers.forms import wait_deferred
 from storage.queries.people import find_identity
 from storage.queries.units import UnitRow, get_unit_by_code, list_units
 from storage.types import utcnow
@@ -57,6 +58,13 @@ def shifted_clock(day: date) -> Callable[[], datetime]:
         utcnow().date(), datetime.min.time()
     )
     return lambda: utcnow() + delta
+
+
+async def _settle(app: App) -> None:
+    """Handle what was typed, and what the bot's own follow-ups (a document read) bring."""
+    await app.pipeline.drain()
+    while await wait_deferred():
+        await app.pipeline.drain()
 
 
 async def run_demo(
@@ -110,12 +118,12 @@ async def run_demo(
         first = f"/start {code}" if code else "/trogiup"
         print(f"\n👤 {first}")
         await app.pipeline.receive([channel.incoming(first, user_id=user_id)])
-        await app.pipeline.drain()
+        await _settle(app)
         while (line := await read_lines()) is not None:
             if not line.strip():
                 continue
             await app.pipeline.receive([channel.incoming(line, user_id=user_id)])
-            await app.pipeline.drain()
+            await _settle(app)
         return 0
     finally:
         await app.close()

@@ -525,6 +525,15 @@ def _defer(
     ctx.after_commit(start)
 
 
+async def wait_deferred() -> bool:
+    """Wait for the deferred work running now (a document being read); True if there was any.
+    The terminal demo uses it so that a typed answer never overtakes the bot's reading."""
+    running = list(_RUNNING)
+    if running:
+        await asyncio.gather(*running, return_exceptions=True)
+    return bool(running)
+
+
 async def _on_wait(ctx: Ctx, form: Form) -> None:
     """The result of deferred work, or a person's message while it runs."""
     waiting = form.extra.get(WAITING)
