@@ -19,6 +19,7 @@ is not due yet. Deadlines are compared with local dates in the campaign's time z
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -157,6 +158,7 @@ def period_bounds(frequency: str, day: date) -> tuple[str, date, date]:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
+@functools.lru_cache(maxsize=4096)  # asked per unit and deadline by /khenthuong and /tonghop
 def report_periods(frequency: str, due: date) -> frozenset[str]:
     """The periods whose report fulfils a deadline on ``due`` for a report of ``frequency``.
 
