@@ -222,3 +222,23 @@ async def test_a_spreadsheet_program_opens_it(
     )
     text = (tmp_path / "tong-hop.csv").read_text(encoding="utf-8", errors="replace")
     assert "P_KA_LONG" in text
+
+
+def test_documents_import_only_the_ground_modules() -> None:
+    """`documents/` writes plain data: no storage, no handlers but the texts, no engine."""
+    import ast
+
+    ground = ("bot.campaign", "bot.domain", "bot.vntext", "handlers.texts", "core.")
+    ours = ("bot", "handlers", "storage", "schedules", "documents", "core")
+    root = Path(__file__).resolve().parent.parent / "documents"
+    for source in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                names = names[:1] if node.module != "handlers" else names[1:]
+            for name in names:
+                if name.split(".")[0] in ours and not name.startswith("documents"):
+                    assert name.startswith(ground), (source.name, name)
