@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from bot.campaign.schema import Campaign, Deadline, Indicator
@@ -157,6 +158,15 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
+def _literal(text: str) -> str:
+    """`text` as XlsxWriter's `write_string` will show it: it writes a text that starts with
+    `<r>` and ends with `</r>` as raw XML (its own rich-string form, where a typed
+    `</is><f>…` would make a formula), so such a text is given that form, escaped."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        return f'<r><t xml:space="preserve">{escape(text)}</t></r>'
+    return text
+
+
 def excel_serial(value: date | datetime) -> float:
     """Days since the spreadsheets' day 0 (a naive or local date and time)."""
     if isinstance(value, datetime):
@@ -228,7 +238,8 @@ class XlsxBook:
             elif kind is Header:
                 text = clean_text(value)  # type: ignore[arg-type]
                 quoted = text.startswith(FORMULA_START)
-                ws.write_string(row, col, text, self.f_header_quoted if quoted else self.f_header)
+                fmt = self.f_header_quoted if quoted else self.f_header
+                ws.write_string(row, col, _literal(text), fmt)
             elif kind is Percent:
                 ws.write_number(row, col, value, self.f_percent)
             elif kind is Grouped:
@@ -254,7 +265,7 @@ class XlsxBook:
             fmt = self.f_quoted_wrap if wrap else self.f_quoted
         else:
             fmt = self.f_wrap if wrap else self.f_top
-        ws.write_string(row, col, text, fmt)
+        ws.write_string(row, col, _literal(text), fmt)
 
     def autofilter(self, columns: int) -> None:
         """A filter on the header row of the current sheet, over the rows written so far."""

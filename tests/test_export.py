@@ -188,6 +188,24 @@ async def test_text_that_looks_like_a_formula_stays_text(
     assert found[f"Bỏ qua: {HOSTILE[2]}"] == ("s", False)  # does not start with "-"
 
 
+async def test_text_in_xlsxwriters_rich_string_form_stays_text(
+    db: Database, campaign: Campaign, tmp_path: Path
+) -> None:
+    """XlsxWriter writes a text between `<r>` and `</r>` as raw XML: it must not be."""
+    await history(db, campaign)
+    sneaky = '<r><t>a</t></r></is></c><c r="Z1"><f>1+1</f></c><c r="Z2" t="inlineStr"><is><r>'
+    sneaky += "<t>b</t></r>"
+    await seed.initiative(db, "P_KA_LONG", sneaky, at=seed.local(date(2024, 4, 2)))
+    path = tmp_path / "x.xlsx"
+    await export_workbook(db, campaign, path)
+    sheet = load_workbook(path)["Sáng kiến"]
+    titles = [r[3] for r in rows_of(sheet)[1:]]
+    assert sneaky in titles
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", (cell.coordinate, cell.value)
+
+
 async def test_export_of_an_admins_reach_holds_only_their_units(
     db: Database, campaign: Campaign, tmp_path: Path
 ) -> None:
