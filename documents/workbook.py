@@ -18,12 +18,12 @@ Written by XlsxWriter in `constant_memory` mode: each row goes to a temporary fi
 written, so memory does not grow with the number of units. It was measured against openpyxl's
 write-only mode with lxml on the same 2,000-unit data, writing the same cells with the same
 formats, widths and frozen panes (`python -m bench.bench_workbook`, both in the same run,
-alternating, median of 3): XlsxWriter took half of openpyxl's time (7.1 s against 14.0 s on a
-shared 2-core machine under a load of about 7; the ratio is what counts), with the same peak of
-Python memory (≈20 MB, the rows already read) and about the same file. XlsxWriter also writes
-native charts on chart sheets, data validation and conditional formats in constant-memory mode
-and needs no C extension; openpyxl's write-only speed needs lxml. It writes only, so the tests
-read the file back with openpyxl and LibreOffice.
+alternating, median of 3): XlsxWriter took half of openpyxl's time, 5.2 s of CPU against
+10.9 s (11 s against 39 s of wall time on a shared 2-core machine under a load of 7), with the
+same peak of Python memory (≈20 MB, the rows already read) and about the same file.
+XlsxWriter also writes native charts on chart sheets, data validation and conditional formats
+in constant-memory mode and needs no C extension; openpyxl's write-only speed needs lxml. It
+writes only, so the tests read the file back with openpyxl and LibreOffice.
 
 This module imports only the standard library, XlsxWriter (when writing) and the ground
 modules: the caller reads the data (`storage.queries.oversight.export_rows`) and passes it in.
