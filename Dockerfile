@@ -12,6 +12,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY schedules ./schedules
+COPY documents ./documents
 RUN pip install . && useradd --system --home /app bot && mkdir -p /app/data && chown bot /app/data
 USER bot
 VOLUME ["/app/data"]

@@ -37,6 +37,13 @@ asyncio.run(main())
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far: on a shared machine the wall
+    time to serving follows the load, this much less."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -44,7 +51,7 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def one(kind: str, idle_seconds: float) -> tuple[float, float]:
+async def one(kind: str, idle_seconds: float) -> tuple[float, float, float]:
     from tests.fakes.telegram_server import FakeTelegramServer
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
@@ -88,12 +95,13 @@ async def one(kind: str, idle_seconds: float) -> tuple[float, float]:
             timeout=120,
         )
         started = time.perf_counter() - t0
+        cpu = cpu_seconds(proc.pid)
         await asyncio.sleep(idle_seconds)
         memory = rss_mb(proc.pid)
         proc.terminate()
         await proc.wait()
     shutil.rmtree(tmp, ignore_errors=True)
-    return started, memory
+    return started, cpu, memory
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,21 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--idle", type=float, default=3.0)
     args = p.parse_args(argv)
-    results: dict[str, list[tuple[float, float]]] = {"bot": [], "echo": []}
+    results: dict[str, list[tuple[float, float, float]]] = {"bot": [], "echo": []}
     for run in range(args.runs):
         for kind in ("echo", "bot") if run % 2 else ("bot", "echo"):
-            started, memory = asyncio.run(one(kind, args.idle))
-            results[kind].append((started, memory))
+            started, cpu, memory = asyncio.run(one(kind, args.idle))
+            results[kind].append((started, cpu, memory))
             print(
-                f"run {run + 1} {kind:>4}: serving after {started:.2f} s, idle RSS {memory:.0f} MB",
+                f"run {run + 1} {kind:>4}: serving after {started:.2f} s ({cpu:.2f} s CPU), "
+                f"idle RSS {memory:.0f} MB",
                 flush=True,
             )
     b_t = median([r[0] for r in results["bot"]])
     e_t = median([r[0] for r in results["echo"]])
-    b_m = median([r[1] for r in results["bot"]])
-    e_m = median([r[1] for r in results["echo"]])
+    b_c = median([r[1] for r in results["bot"]])
+    e_c = median([r[1] for r in results["echo"]])
+    b_m = median([r[2] for r in results["bot"]])
+    e_m = median([r[2] for r in results["echo"]])
     print()
     print(f"start-up (median): bot {b_t:.2f} s, echo {e_t:.2f} s, ratio {b_t / e_t:.2f}")
+    print(f"start-up CPU (median): bot {b_c:.2f} s, echo {e_c:.2f} s, ratio {b_c / e_c:.2f}")
     print(f"idle memory (median): bot {b_m:.0f} MB, echo {e_m:.0f} MB, ratio {b_m / e_m:.2f}")
     return 0
 

@@ -296,10 +296,10 @@ async def export_cmd(ctx: Ctx) -> None:
     if reach is None or who is None:
         return
     campaign = campaign_of(ctx)
-    data = await collect(
-        ctx.conn, campaign, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
-    )
     today = today_of(ctx)
+    data = await collect(
+        ctx.conn, campaign, campaign_id=ctx.services.campaign_id, kinds=reach.kinds, today=today
+    )
     name = tx.EXPORT_FILE_NAME.format(day=today.isoformat())
     path = _files(ctx, "exports") / f"{uuid.uuid4().hex}.xlsx"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -233,8 +234,44 @@ def alembic_config(url: str) -> Any:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema to `revision` (blocking; run it before the event loop starts)."""
+    """Bring the schema to `revision` (blocking; run it before the event loop starts).
+
+    A database already at the head is left as it is without importing Alembic (a restart of
+    the bot: Alembic and its templates would take a second and 10 MB for nothing)."""
+    _ensure_sqlite_dir(url)
+    if revision == "head" and at_head(url):
+        return
     from alembic import command
 
-    _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
+
+
+_REVISION = re.compile(r"^(down_)?revision(?:\s*:[^=]*)?\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def head_revisions() -> frozenset[str]:
+    """The heads of the migration scripts, read from their `revision` and `down_revision`
+    lines (a string, None, or a tuple of strings) without importing Alembic."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            names = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (downs if down else revisions).update(names)
+    return frozenset(revisions - downs)
+
+
+def at_head(url: str) -> bool:
+    """Whether the database's schema is at the head of the migrations (False when unsure)."""
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.connect() as conn:
+            found = {
+                str(r[0]) for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")
+            }
+    except Exception:  # no table yet, no database yet: let Alembic see to it
+        return False
+    finally:
+        engine.dispose()
+    heads = head_revisions()
+    return bool(heads) and found == heads

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
@@ -116,6 +117,57 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
     assert row_for(docs, "P_KA_LONG")["Đúng hạn"] == "Có"
 
 
+async def test_workbook_is_formatted_for_a_clerk_with_the_overview_as_a_native_chart(
+    db: Database, campaign: Campaign, tmp_path: Path
+) -> None:
+    await history(db, campaign)
+    path = tmp_path / "tong-hop.xlsx"
+    summary = await export_workbook(db, campaign, path, today=date(2024, 4, 10))
+    wb = load_workbook(path)
+    assert summary.sheets == len(wb.sheetnames)
+
+    # Headers bold and wrapped, kept in view; the period sheets also keep code and name.
+    units = wb["Đơn vị"]
+    assert units.freeze_panes == "A2"
+    assert units["A1"].font.b
+    assert units["A1"].alignment.wrap_text
+    assert units.column_dimensions["B"].width > 40
+    assert units.auto_filter.ref is not None
+    assert units.auto_filter.ref.startswith("A1:D")
+    march = wb["Tháng 3-2024"]
+    assert march.freeze_panes == "C3"
+    assert march["E1"].font.b
+    head = [c.value for c in march[1]]
+    ka_long = next(r for r in march.iter_rows(min_row=3) if r[0].value == "P_KA_LONG")
+    percent = ka_long[head.index("T11 – Văn bản điện tử (%)")]
+    assert percent.value == 95.5
+    assert percent.number_format == '0.0"%"'
+    assert ka_long[head.index("Thời điểm nộp")].number_format == "dd/mm/yyyy hh:mm"
+    assert ka_long[1].alignment.wrap_text  # the unit's name
+    docs = wb["Văn bản"]
+    due = next(r for r in docs.iter_rows(min_row=2) if r[0].value == "TTTTVH")[8]
+    assert due.number_format == "dd/mm/yyyy"
+
+    # /tonghop's overview of the month that ended (March), its numbers and its chart sheet.
+    overview = wb["Tổng hợp Tháng 3-2024"]
+    rows = rows_of(overview)
+    assert rows[0][2:] == ["Chỉ tiêu đã báo cáo (%)", "Thời hạn thực hiện đúng hạn (%)"]
+    assert len(rows) > 2
+    assert all(isinstance(r[1], int) and r[1] > 0 for r in rows[1:])
+    assert overview["C2"].number_format == '0.0"%"'
+    names = wb.sheetnames
+    chart_sheet = "Biểu đồ Tháng 3-2024"
+    assert names.index(chart_sheet) == names.index(overview.title) + 1
+    assert type(wb[chart_sheet]).__name__ == "Chartsheet"
+    with zipfile.ZipFile(path) as z:
+        assert "xl/chartsheets/sheet1.xml" in z.namelist()
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert '<c:barDir val="bar"/>' in chart
+    assert chart.count("<c:ser>") == 2
+    assert "'Tổng hợp Tháng 3-2024'!$A$2:$A$" in chart  # live references a clerk can edit
+    assert "Tình hình thực hiện – Tháng 3/2024" in chart
+
+
 async def test_text_that_looks_like_a_formula_stays_text(
     db: Database, campaign: Campaign, tmp_path: Path
 ) -> None:
@@ -134,6 +186,24 @@ async def test_text_that_looks_like_a_formula_stays_text(
     assert found[HOSTILE[1]] == ("s", True)  # document number
     assert found[HOSTILE[3]] == ("s", True)  # file name, and a text value
     assert found[f"Bỏ qua: {HOSTILE[2]}"] == ("s", False)  # does not start with "-"
+
+
+async def test_text_in_xlsxwriters_rich_string_form_stays_text(
+    db: Database, campaign: Campaign, tmp_path: Path
+) -> None:
+    """XlsxWriter writes a text between `<r>` and `</r>` as raw XML: it must not be."""
+    await history(db, campaign)
+    sneaky = '<r><t>a</t></r></is></c><c r="Z1"><f>1+1</f></c><c r="Z2" t="inlineStr"><is><r>'
+    sneaky += "<t>b</t></r>"
+    await seed.initiative(db, "P_KA_LONG", sneaky, at=seed.local(date(2024, 4, 2)))
+    path = tmp_path / "x.xlsx"
+    await export_workbook(db, campaign, path)
+    sheet = load_workbook(path)["Sáng kiến"]
+    titles = [r[3] for r in rows_of(sheet)[1:]]
+    assert sneaky in titles
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", (cell.coordinate, cell.value)
 
 
 async def test_export_of_an_admins_reach_holds_only_their_units(
