@@ -32,6 +32,7 @@ modules: the caller reads the data (`storage.queries.oversight.export_rows`) and
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -182,9 +183,17 @@ class XlsxBook:
         import xlsxwriter
 
         path.parent.mkdir(parents=True, exist_ok=True)
+        # XlsxWriter's constant-memory row files are closed but never removed: give them a
+        # folder of their own that goes with the workbook.
+        self._rows_dir = tempfile.TemporaryDirectory(prefix="campaignbot-xlsx-")
         self.workbook = xlsxwriter.Workbook(
             str(path),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "tmpdir": self._rows_dir.name,
+            },
         )
         wb = self.workbook
         wb.set_properties({"title": tx.EXPORT_FILE_NAME.split("-{")[0]})
@@ -305,7 +314,10 @@ class XlsxBook:
 
     def close(self) -> int:
         """Finish the file; returns the number of sheets (chart sheets included)."""
-        self.workbook.close()
+        try:
+            self.workbook.close()
+        finally:
+            self._rows_dir.cleanup()
         return len(self._titles)
 
     def _unique(self, text: str) -> str:
