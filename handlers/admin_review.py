@@ -25,12 +25,9 @@ from handlers.admin_common import (
     ADMINS,
     FOCAL_POINTS,
     Reach,
-    campaign_of,
     office_name,
     require_reach,
     tell_unit,
-    today_of,
-    tz_of,
     value_lines,
 )
 from handlers.conversation import Ctx, Router
@@ -74,7 +71,7 @@ async def review(ctx: Ctx) -> None:
 async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
     items, total = await oversight.pending_reviews(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         kinds=reach.kinds,
         limit=PAGE,
         offset=(page - 1) * PAGE,
@@ -82,7 +79,7 @@ async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
     if not items:
         ctx.reply(tx.REVIEW_NONE.format(scope=reach.label))
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     doc_labels = {d.code: d.label for d in campaign.document_types}
     choices = []
     for item in items:
@@ -104,7 +101,7 @@ async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
 
 async def _submission(ctx: Ctx, reach: Reach, ident: int) -> oversight.SubmissionRow | None:
     row = await oversight.get_submission(
-        ctx.conn, campaign_id=ctx.services.campaign_id, submission_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, submission_id=ident
     )
     if row is None or not reach.oversees(row.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
@@ -116,9 +113,9 @@ async def _show_report(ctx: Ctx, reach: Reach, ident: int) -> None:
     sub = await _submission(ctx, reach, ident)
     if sub is None:
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     lines = [
         tx.REVIEW_REPORT_HEAD.format(
@@ -147,7 +144,7 @@ async def _accept_report(ctx: Ctx, reach: Reach, ident: int) -> None:
         return
     what = tx.REVIEW_REPORT_WHAT.format(period=period_label(sub.period))
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     if sub.review_status == "accepted" or any(v.review_status == "returned" for v in values):
         state = "accepted" if sub.review_status == "accepted" else "returned"
@@ -183,9 +180,9 @@ async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
     sub = await _submission(ctx, reach, ident)
     if sub is None:
         return
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     choices = []
     for v in values:
@@ -198,12 +195,12 @@ async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
 
 async def _ask_comment_value(ctx: Ctx, reach: Reach, ident: int) -> None:
     value = await oversight.get_value(
-        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, value_id=ident
     )
     if value is None or not reach.oversees(value.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
         return
-    ind = campaign_of(ctx).indicator(value.indicator_code)
+    ind = ctx.campaign.indicator(value.indicator_code)
     ctx.goto(COMMENT, review={"kind": "value", "id": value.id})
     ctx.reply(
         tx.REVIEW_ASK_COMMENT.format(
@@ -214,7 +211,7 @@ async def _ask_comment_value(ctx: Ctx, reach: Reach, ident: int) -> None:
 
 async def _document(ctx: Ctx, reach: Reach, ident: int) -> oversight.DocumentRow | None:
     doc = await oversight.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     if doc is None or not reach.oversees(doc.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
@@ -223,7 +220,7 @@ async def _document(ctx: Ctx, reach: Reach, ident: int) -> oversight.DocumentRow
 
 
 def _doc_label(ctx: Ctx, doc_type: str) -> str:
-    labels = {d.code: d.label for d in campaign_of(ctx).document_types}
+    labels = {d.code: d.label for d in ctx.campaign.document_types}
     return labels.get(doc_type, doc_type)
 
 
@@ -231,7 +228,7 @@ async def _show_document(ctx: Ctx, reach: Reach, ident: int) -> None:
     doc = await _document(ctx, reach, ident)
     if doc is None:
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     dtype = next((d for d in campaign.document_types if d.code == doc.doc_type), None)
     code = doc.deadline_code or (dtype.deadline if dtype else None)
     deadline = campaign.deadline(code) if code else None
@@ -324,7 +321,7 @@ async def on_comment(ctx: Ctx) -> None:
 
 async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int) -> None:
     value = await oversight.get_value(
-        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, value_id=ident
     )
     ctx.clear()
     if value is None or not reach.oversees(value.unit.kind):
@@ -342,9 +339,9 @@ async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person
         old={"review_status": value.review_status, "review_comment": value.review_comment},
         new={"review_status": "returned", "review_comment": comment},
     )
-    ind = campaign_of(ctx).indicator(value.indicator_code)
+    ind = ctx.campaign.indicator(value.indicator_code)
     item = tx.short(ind) if ind else value.indicator_code
-    month = report_month(value.period) or status_month(campaign_of(ctx), today_of(ctx))
+    month = report_month(value.period) or status_month(ctx.campaign, ctx.today())
     told = await tell_unit(
         ctx,
         value.unit.id,
@@ -366,7 +363,7 @@ async def _return_document(
     ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int
 ) -> None:
     doc = await oversight.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     ctx.clear()
     if doc is None or not reach.oversees(doc.unit.kind):

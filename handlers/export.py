@@ -35,7 +35,7 @@ from core.domain.periods import months_between, period_for, period_label
 from core.domain.status import ValueFact, effective_deadlines, local_date, meets_target
 from core.domain.values import format_target, format_value, from_json
 from core.texts import oversight as tx
-from storage.queries import oversight
+from storage.queries import deadlines, oversight
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
@@ -71,7 +71,7 @@ async def collect(
     """Everything the workbook needs, read on `conn` (seven statements)."""
     cid = campaign_id or campaign.campaign.id
     rows = await oversight.export_rows(conn, campaign_id=cid, kinds=kinds)
-    changes = await oversight.deadline_changes(conn, campaign_id=cid)
+    changes = await deadlines.deadline_changes(conn, campaign_id=cid)
     return ExportData(
         campaign, rows, effective_deadlines(campaign, changes), ZoneInfo(campaign.campaign.timezone)
     )
