@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from schedules.planner import LEADER_DIGEST_CODE
-from storage.models import Reminder
+from storage.models import Reminder, table
 from tests.e2e.messengers import Messenger, values
 from tests.e2e.test_command_menus import (
     names_for,
@@ -24,7 +24,7 @@ from tests.harness import Clock, codes_for, running_bot
 # Monday 15/04/2024, 07:30 in Móng Cái (the servers' clock is in UTC).
 MONDAY_BEFORE_EIGHT = datetime(2024, 4, 15, 0, 30, tzinfo=UTC)
 DIGEST_HEAD = "TÌNH HÌNH PHONG TRÀO THI ĐUA TOÀN THÀNH PHỐ"
-LEADERS_ROW = Reminder.__table__.c.deadline_code == LEADER_DIGEST_CODE  # type: ignore[attr-defined]
+LEADERS_ROW = table(Reminder).c.deadline_code == LEADER_DIGEST_CODE
 
 
 async def recorded(

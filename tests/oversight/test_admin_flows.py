@@ -12,17 +12,17 @@ from sqlalchemy import select
 
 from core.campaign import Campaign
 from storage.db import Database
-from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission
+from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission, table
 from storage.queries import reports
 from tests.harness import Clock
 from tests.oversight import seed
 from tests.oversight.conftest import account
 from tests.oversight.desk import Desk
 
-_V = IndicatorValue.__table__  # type: ignore[attr-defined]
-_S = ReportSubmission.__table__  # type: ignore[attr-defined]
-_A = AuditLog.__table__  # type: ignore[attr-defined]
-_D = Document.__table__  # type: ignore[attr-defined]
+_V = table(IndicatorValue)
+_S = table(ReportSubmission)
+_A = table(AuditLog)
+_D = table(Document)
 
 
 async def audit_actions(db: Database) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.app import App
 from core.campaign import Campaign
 from core.texts import common as texts
-from storage.models import IndicatorValue, ReportSubmission
+from storage.models import IndicatorValue, ReportSubmission, table
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
@@ -154,7 +154,7 @@ async def test_admin_returns_one_item_and_the_focal_point_is_told(
     notice = await lan.expect("đề nghị Phường Ka Long sửa mục “Văn bản điện tử”")
     assert "Tỷ lệ chưa khớp" in notice
     assert "/baocao 3/2024" in notice
-    v = IndicatorValue.__table__  # type: ignore[attr-defined]
+    v = table(IndicatorValue)
     async with bot.db.read() as conn:
         returned = (
             await conn.execute(select(v.c.indicator_code).where(v.c.review_status == "returned"))
@@ -187,7 +187,7 @@ async def test_a_forged_button_naming_a_unit_out_of_reach_is_refused(
     await pvhtt.say("/duyet")
     listing = await pvhtt.expect("CHỜ DUYỆT")
     assert "Phường Ka Long" not in listing  # only the media centre's document
-    s = ReportSubmission.__table__  # type: ignore[attr-defined]
+    s = table(ReportSubmission)
     async with bot.db.read() as conn:
         ka_long_report = (await conn.execute(select(s.c.id).order_by(s.c.id).limit(1))).scalar_one()
     forged = f"/duyet nb {ka_long_report}"

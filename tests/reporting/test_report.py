@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from core.settings import Settings
-from storage.models import IndicatorValue, IndicatorValueHistory, Unit
+from storage.models import IndicatorValue, IndicatorValueHistory, Unit, table
 from storage.queries import reports
 from tests.e2e.messengers import Messenger, settle
 from tests.harness import Clock, running_bot
@@ -255,10 +255,10 @@ async def test_a_one_off_value_returned_by_the_office_is_asked_again_and_correct
 
     async with bot.db.transaction() as conn:
         await conn.execute(
-            IndicatorValue.__table__.update()  # type: ignore[attr-defined]
+            table(IndicatorValue).update()
             .where(
-                IndicatorValue.__table__.c.indicator_code == "T01",  # type: ignore[attr-defined]
-                IndicatorValue.__table__.c.period == "2024-ONCE",  # type: ignore[attr-defined]
+                table(IndicatorValue).c.indicator_code == "T01",
+                table(IndicatorValue).c.period == "2024-ONCE",
             )
             .values(review_status="returned", review_comment="Chưa gửi văn bản phát động")
         )

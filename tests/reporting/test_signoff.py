@@ -20,6 +20,7 @@ from storage.models import (
     Person,
     ReportSubmission,
     Unit,
+    table,
 )
 from storage.queries import deadlines as dq
 from storage.queries import oversight
@@ -237,7 +238,7 @@ async def test_a_head_who_left_does_not_hold_up_what_waited_for_them(
     await lan.choose(1)
     await hung.next()
     # The head's membership ends (done by Phòng Nội vụ outside the bot).
-    m = Membership.__table__  # type: ignore[attr-defined]
+    m = table(Membership)
     async with bot.db.transaction() as conn:
         hung_id = await person_id(bot, "Hùng")
         await conn.execute(m.update().where(m.c.person_id == hung_id).values(active=False))
