@@ -57,6 +57,7 @@ from storage.models import (
     ReportSubmission,
     Unit,
 )
+from storage.models import table as table_of
 from storage.queries import people
 from storage.queries.people import find_identity
 
@@ -157,7 +158,7 @@ async def fill(db: Database, campaign: Campaign, *, months: int = 12, seed: int 
     sent late), its launch document (most on time), one or two initiatives."""
     rng = random.Random(seed)
     cid = campaign.campaign.id
-    u = Unit.__table__  # type: ignore[attr-defined]
+    u = table_of(Unit)
     async with db.read() as conn:
         found = await conn.execute(select(u.c.code, u.c.id).where(u.c.campaign_id == cid))
         ids = {str(r[0]): int(r[1]) for r in found}
@@ -236,10 +237,10 @@ async def fill(db: Database, campaign: Campaign, *, months: int = 12, seed: int 
             )
     async with db.transaction() as conn:
         for table, rows in (
-            (IndicatorValue.__table__, values),  # type: ignore[attr-defined]
-            (ReportSubmission.__table__, subs),  # type: ignore[attr-defined]
-            (Document.__table__, docs),  # type: ignore[attr-defined]
-            (Initiative.__table__, inits),  # type: ignore[attr-defined]
+            (table_of(IndicatorValue), values),
+            (table_of(ReportSubmission), subs),
+            (table_of(Document), docs),
+            (table_of(Initiative), inits),
         ):
             for start in range(0, len(rows), 5000):
                 await conn.execute(insert(table), rows[start : start + 5000])
@@ -309,7 +310,7 @@ def console(db: Database, campaign: Campaign, data_dir: Path, now: datetime) -> 
 
 
 async def register(db: Database, campaign: Campaign, unit_code: str, role: str, ext: str) -> None:
-    u = Unit.__table__  # type: ignore[attr-defined]
+    u = table_of(Unit)
     async with db.transaction() as conn:
         uid = (
             await conn.execute(

@@ -43,6 +43,7 @@ from schedules.sender import ReminderSender, SendSettings
 from storage.campaign_sync import sync_campaign
 from storage.db import Database, upgrade
 from storage.models import ChatIdentity, Membership, Person
+from storage.models import table as table_of
 from storage.queries import deadlines as dq
 from storage.queries.reminders import MemberRow
 
@@ -50,9 +51,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-token"  # noqa: S105 - the fake server's fake token
 KINDS = ("OFFICE", "PSU", "COMMUNE", "PARTY", "MASS")
-_P = Person.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
+_P = table_of(Person)
+_M = table_of(Membership)
+_C = table_of(ChatIdentity)
 
 
 def synthetic_campaign(

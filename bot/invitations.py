@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage.db import Database
-from storage.queries.oversight import issue_codes as issue_codes_in
+from storage.queries.invites import issue_codes as issue_codes_in
 from storage.queries.units import get_unit_by_code
 from storage.types import utcnow
 

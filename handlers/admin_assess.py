@@ -35,11 +35,9 @@ from handlers.admin_common import (
     ADMINS,
     Reach,
     admin_reach,
-    campaign_of,
     find_unit,
     office_name,
     require_reach,
-    tz_of,
 )
 from handlers.conversation import DRAFTS, Ctx, Router
 from storage.queries import assessments, audit, oversight
@@ -80,11 +78,11 @@ class Target:
 
 async def _unit_in_reach(ctx: Ctx, reach: Reach, text: str) -> tuple[Target | None, str]:
     """The unit named by `text` if the admin acts on it, else None and why."""
-    unit = find_unit(campaign_of(ctx), text)
+    unit = find_unit(ctx.campaign, text)
     if unit is None:
         shown = text if len(text) <= 60 else text[:60] + "…"
         return None, ta.UNIT_UNKNOWN.format(text=shown)
-    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.services.campaign_id, code=unit.code)
+    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=unit.code)
     # Said the same way whether the unit exists or not, as every other command does.
     if row is None or row.retired or not reach.oversees(row.kind):
         return None, tx.OUT_OF_SCOPE.format(scope=reach.label)
@@ -112,14 +110,14 @@ async def _chosen(ctx: Ctx, reach: Reach, text: str) -> None:
     target, problem = await _unit_in_reach(ctx, reach, text)
     award_code: str | None = None
     head, _, last = text.strip().rpartition(" ")
-    if target is None and head and find_unit(campaign_of(ctx), head) is not None:
+    if target is None and head and find_unit(ctx.campaign, head) is not None:
         target, problem = await _unit_in_reach(ctx, reach, head)
         award_code = last
     if target is None:
         await _ask_unit(ctx, reach, prefix=problem)
         return
     unit = target.unit
-    awards = assessable_awards(campaign_of(ctx), unit, _office(ctx))
+    awards = assessable_awards(ctx.campaign, unit, _office(ctx))
     if not awards:
         ctx.clear()
         ctx.reply(ta.NO_AWARDS.format(unit=unit.name, office=office_name(ctx)))
@@ -143,7 +141,7 @@ async def _chosen(ctx: Ctx, reach: Reach, text: str) -> None:
 
 
 async def _ask_unit(ctx: Ctx, reach: Reach, *, prefix: str = "") -> None:
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     choices = []
     drafts = ctx.data.get(DRAFTS)
     for key in drafts if isinstance(drafts, dict) else ():
@@ -156,7 +154,7 @@ async def _ask_unit(ctx: Ctx, reach: Reach, *, prefix: str = "") -> None:
             label = ta.DRAFT_CHOICE.format(unit=unit.name, award=award.title)
             choices.append(Choice(label, _command(unit, award)))
     refs = await oversight.units_in_scope(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
     if len(refs) <= UNIT_CHOICES_MAX:
         choices += [Choice(r.name, f"/danhgia {r.code}") for r in refs]
@@ -185,7 +183,7 @@ async def _ask_award(
 ) -> None:
     unit = target.unit
     rows = await assessments.for_unit(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=target.id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=target.id
     )
     facts = assessments.as_facts(rows)
     choices = [
@@ -219,7 +217,7 @@ async def on_award(ctx: Ctx) -> None:
     if wanted in forms.BACK_WORDS:
         await _ask_unit(ctx, reach)
         return
-    awards = assessable_awards(campaign_of(ctx), target.unit, _office(ctx))
+    awards = assessable_awards(ctx.campaign, target.unit, _office(ctx))
     award = next((a for a in awards if wanted in (fold(a.code), fold(a.title))), None)
     if award is None:
         await _ask_award(ctx, target, awards, prefix=ta.BAD_AWARD.format(n=len(awards)))
@@ -243,7 +241,7 @@ async def _restart(ctx: Ctx, *, unit_code: str, award_code: str) -> None:
         return
     ctx.clear()
     target, problem = await _unit_in_reach(ctx, reach, unit_code)
-    awards = assessable_awards(campaign_of(ctx), target.unit, _office(ctx)) if target else ()
+    awards = assessable_awards(ctx.campaign, target.unit, _office(ctx)) if target else ()
     award = next((a for a in awards if a.code == award_code), None)
     if target is None or award is None:
         await _ask_unit(ctx, reach, prefix=problem)
@@ -261,10 +259,10 @@ async def _open(ctx: Ctx, target: Target, award: Award, *, fresh: bool = False) 
         return
     ctx.clear()
     rows = await assessments.for_unit(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=target.id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=target.id
     )
     facts = assessments.as_facts(rows)
-    tz = tz_of(ctx)
+    tz = ctx.tz
     questions = []
     criteria = officer_criteria(award, _office(ctx))
     for c in criteria:
@@ -317,12 +315,12 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
         return
     unit = target.unit
     award_code = str(form.extra.get("award", ""))
-    awards = assessable_awards(campaign_of(ctx), unit, who.unit_code)
+    awards = assessable_awards(ctx.campaign, unit, who.unit_code)
     award = next((a for a in awards if a.code == award_code), None)
     if award is None:
         ctx.reply(ta.AWARD_UNKNOWN.format(text=award_code, unit=unit.name, office=office_name(ctx)))
         return
-    tz = tz_of(ctx)
+    tz = ctx.tz
     lines = [ta.SAVED_HEAD.format(office=office_name(ctx), unit=unit.name, award=award.title)]
     replaced = False
     for c in officer_criteria(award, who.unit_code):
@@ -334,7 +332,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
         # The form requires the reason with "Không đạt"; `record` refuses a verdict without.
         done = await assessments.record(
             ctx.conn,
-            campaign_id=ctx.services.campaign_id,
+            campaign_id=ctx.campaign_id,
             unit_id=target.id,
             award_code=award.code,
             criterion_id=c.id,
@@ -374,7 +372,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     if replaced:
         lines.append(ta.SAVED_HISTORY)
     choices = []
-    if any(a.code == award.code for a in machine_awards(campaign_of(ctx))):
+    if any(a.code == award.code for a in machine_awards(ctx.campaign)):
         choices.append(Choice(ta.SEE_AWARDS.format(award=award.title), f"/khenthuong {unit.code}"))
     if len(awards) > 1:
         choices.append(Choice(ta.ASSESS_OTHER_AWARD.format(unit=unit.name), _command(unit)))

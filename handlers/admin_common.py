@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from core.campaign.schema import Campaign, Deadline, Unit
 from core.domain.status import ValueFact, effective_deadlines, meets_target
@@ -24,7 +22,7 @@ from core.texts import oversight as tx
 from core.vntext import fold
 from handlers.conversation import Ctx
 from storage.models import Role
-from storage.queries import oversight, people
+from storage.queries import deadlines, oversight, people
 from storage.queries.standing import Scoped, scoped_units
 
 ADMINS = frozenset({"admin"})
@@ -58,19 +56,6 @@ class Reach:
         return unit_id == self.own_unit_id or self.sees(kind)
 
 
-def campaign_of(ctx: Ctx) -> Campaign:
-    return ctx.services.definition()
-
-
-def tz_of(ctx: Ctx) -> ZoneInfo:
-    return ZoneInfo(campaign_of(ctx).campaign.timezone)
-
-
-def today_of(ctx: Ctx) -> date:
-    """Today in the campaign's time zone."""
-    return ctx.now().astimezone(tz_of(ctx)).date()
-
-
 def office_name(ctx: Ctx) -> str:
     """The name of the sender's office (the admin's unit), for messages to units; for a
     leader, the coordinating office, which assesses and follows the units on their behalf."""
@@ -78,7 +63,7 @@ def office_name(ctx: Ctx) -> str:
     if who is None:
         return tx.OFFICE_FALLBACK
     if who.role in LEADERS:
-        campaign = campaign_of(ctx)
+        campaign = ctx.campaign
         coordinator = campaign.unit(campaign.campaign.coordinator_unit)
         return coordinator.name if coordinator is not None else tx.OFFICE_FALLBACK
     return who.unit_name
@@ -92,7 +77,7 @@ def admin_reach(ctx: Ctx) -> Reach | None:
         return Reach(None, who.unit_id, tx.SCOPE_ALL, acts=False)
     if who is None or who.role != "admin":
         return None
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     kinds: set[str] = set()
     for scope in campaign.admin_scopes:
         if scope.unit != who.unit_code:
@@ -147,8 +132,8 @@ def find_unit(campaign: Campaign, text: str) -> Unit | None:
 
 async def deadlines_of(ctx: Ctx) -> tuple[Deadline, ...]:
     """The campaign's deadlines with admins' changes."""
-    changes = await oversight.deadline_changes(ctx.conn, campaign_id=ctx.services.campaign_id)
-    return effective_deadlines(campaign_of(ctx), changes)
+    changes = await deadlines.deadline_changes(ctx.conn, campaign_id=ctx.campaign_id)
+    return effective_deadlines(ctx.campaign, changes)
 
 
 async def load_scoped(
@@ -162,8 +147,8 @@ async def load_scoped(
     """The units in reach and their facts, in a fixed number of statements."""
     return await scoped_units(
         ctx.conn,
-        campaign_of(ctx),
-        campaign_id=ctx.services.campaign_id,
+        ctx.campaign,
+        campaign_id=ctx.campaign_id,
         kinds=reach.kinds,
         value_periods=value_periods,
         submission_periods=submission_periods,

@@ -31,18 +31,15 @@ from handlers.admin_common import (
     EVERYONE,
     FOCAL_POINTS,
     Reach,
-    campaign_of,
     deadlines_of,
     find_unit,
     load_scoped,
     office_name,
     require_acting,
-    today_of,
-    tz_of,
 )
 from handlers.conversation import OFFERED, Ctx, Router
 from storage.models import Role
-from storage.queries import audit, oversight, people
+from storage.queries import audit, invites, oversight, people
 from storage.queries.standing import Scoped
 from storage.queries.units import get_unit_by_code
 
@@ -68,8 +65,8 @@ SEND, CANCEL, EDIT = "gui", "huy", "sua"
 
 
 async def _urge_scope(ctx: Ctx, reach: Reach) -> tuple[Scoped, tuple[Deadline, ...], Month]:
-    campaign = campaign_of(ctx)
-    month = overview_month(campaign, today_of(ctx))
+    campaign = ctx.campaign
+    month = overview_month(campaign, ctx.today())
     first = Month.of(campaign.campaign.period.start)
     periods = {
         p for ind in campaign.indicators if (p := current_period(ind.frequency, month, first))
@@ -82,7 +79,7 @@ async def _urge_scope(ctx: Ctx, reach: Reach) -> tuple[Scoped, tuple[Deadline, .
 
 
 def _indicator_period(ctx: Ctx, ind: Indicator, month: Month) -> str | None:
-    first = Month.of(campaign_of(ctx).campaign.period.start)
+    first = Month.of(ctx.campaign.campaign.period.start)
     return current_period(ind.frequency, month, first)
 
 
@@ -90,7 +87,7 @@ def _missing(
     ctx: Ctx, target: dict[str, Any], scoped: Scoped, deadlines: tuple[Deadline, ...], month: Month
 ) -> tuple[str, list[Unit], Deadline | Indicator | None, str]:
     """(what, units missing it, the deadline or indicator, its period) for a chosen target."""
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     code = str(target.get("code", ""))
     if target.get("kind") == "h":
         deadline = next((d for d in deadlines if d.code == code), None)
@@ -108,7 +105,7 @@ def _missing(
 
 
 def _urge_message(ctx: Ctx, unit: Unit, subject: Deadline | Indicator, period: str) -> str:
-    today = today_of(ctx)
+    today = ctx.today()
     if isinstance(subject, Deadline):
         state = (
             tx.URGE_OVERDUE_STATE.format(days=(today - subject.due).days)
@@ -124,7 +121,7 @@ def _urge_message(ctx: Ctx, unit: Unit, subject: Deadline | Indicator, period: s
             state=state,
             command=tx.URGE_COMMAND.format(command=subject.command) if subject.command else "",
         )
-    month = report_month(period) or overview_month(campaign_of(ctx), today)
+    month = report_month(period) or overview_month(ctx.campaign, today)
     return tx.URGE_MESSAGE_INDICATOR.format(
         unit=unit.name,
         office=office_name(ctx),
@@ -147,7 +144,7 @@ async def urge(ctx: Ctx) -> None:
         target = {"kind": verb, "code": code.strip().upper()}
         await _preview(ctx, reach, target=target, scoped=scoped, deadlines=deadlines, month=month)
         return
-    campaign, today = campaign_of(ctx), today_of(ctx)
+    campaign, today = ctx.campaign, ctx.today()
     choices = []
     for d in sorted(deadlines, key=lambda d: d.due):
         if d.due > today + timedelta(days=URGE_AHEAD_DAYS):
@@ -273,12 +270,12 @@ async def broadcast(ctx: Ctx) -> None:
     if reach is None:
         return
     refs = await oversight.units_in_scope(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
     counts: dict[str, int] = {}
     for r in refs:
         counts[r.kind] = counts.get(r.kind, 0) + 1
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     choices = [Choice(tx.BROADCAST_ALL.format(n=len(refs)), "all")]
     choices += [
         Choice(tx.BROADCAST_KIND.format(label=k.label, n=counts[k.code]), k.code)
@@ -335,7 +332,7 @@ def _audience_kinds(reach: Reach, chosen: Any) -> frozenset[str] | None:
 async def _broadcast_targets(ctx: Ctx, reach: Reach) -> tuple[list[int], list[Any]]:
     kinds = _audience_kinds(reach, ctx.data.get("audience"))
     refs = await oversight.units_in_scope(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=kinds
     )
     ids = [r.id for r in refs]
     found = await people.unit_recipients(ctx.conn, unit_ids=ids, roles=EVERYONE) if ids else {}
@@ -346,7 +343,7 @@ def _audience_label(ctx: Ctx, reach: Reach) -> str:
     chosen = ctx.data.get("audience")
     if chosen is None:
         return reach.label
-    labels = {k.code: k.label for k in campaign_of(ctx).unit_kinds}
+    labels = {k.code: k.label for k in ctx.campaign.unit_kinds}
     return "; ".join(labels.get(str(k), str(k)) for k in chosen)
 
 
@@ -417,7 +414,7 @@ async def broadcast_confirm(ctx: Ctx) -> None:
         actor=f"person:{who.person_id}",
         action="broadcast",
         entity="campaign",
-        entity_id=ctx.services.campaign_id,
+        entity_id=ctx.campaign_id,
         new={
             "kinds": audience or "all",
             "units": len(ids),
@@ -454,7 +451,7 @@ def _parse_invite(ctx: Ctx, args: str) -> tuple[str, str | None, int | None]:
     ]
     # A unit's name may end in a role word ("… thành phố" reads as "phó"): a split counts when
     # what is left names a unit, or when the whole text names none.
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     for size, role in splits:
         if find_unit(campaign, " ".join(words[:-size])) is not None:
             return " ".join(words[:-size]), role, count
@@ -466,7 +463,7 @@ def _parse_invite(ctx: Ctx, args: str) -> tuple[str, str | None, int | None]:
 
 def _admin_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
     """An admin code only for a unit with a scope of its own, no wider than the issuer's."""
-    scopes = [s for s in campaign_of(ctx).admin_scopes if s.unit == unit.code]
+    scopes = [s for s in ctx.campaign.admin_scopes if s.unit == unit.code]
     if not scopes:
         return False
     if reach.kinds is None:
@@ -477,7 +474,7 @@ def _admin_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
 def _leader_allowed(ctx: Ctx, reach: Reach, unit: Unit) -> bool:
     """A leader's code (it reads the whole campaign) only from the coordinating office, and
     only for a city-level office of its own kind (Văn phòng HĐND và UBND thành phố)."""
-    campaign, who = campaign_of(ctx), ctx.who
+    campaign, who = ctx.campaign, ctx.who
     coordinator = campaign.unit(campaign.campaign.coordinator_unit)
     return (
         reach.kinds is None
@@ -493,7 +490,7 @@ def _refused_role(ctx: Ctx, reach: Reach, unit: Unit, role: str) -> str | None:
     if role == "admin" and not _admin_allowed(ctx, reach, unit):
         return tx.INVITE_ADMIN_NOT_ALLOWED.format(unit=unit.name)
     if role == LEADER and not _leader_allowed(ctx, reach, unit):
-        campaign = campaign_of(ctx)
+        campaign = ctx.campaign
         coordinator = campaign.unit(campaign.campaign.coordinator_unit)
         office = coordinator.name if coordinator is not None else tx.OFFICE_FALLBACK
         return tl.INVITE_NOT_ALLOWED.format(unit=unit.name, office=office)
@@ -501,11 +498,11 @@ def _refused_role(ctx: Ctx, reach: Reach, unit: Unit, role: str) -> str | None:
 
 
 async def _invite_unit(ctx: Ctx, reach: Reach, text: str) -> tuple[Unit, int] | None:
-    unit = find_unit(campaign_of(ctx), text)
+    unit = find_unit(ctx.campaign, text)
     if unit is None:
         ctx.reply(tx.UNIT_NOT_FOUND.format(text=text))
         return None
-    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.services.campaign_id, code=unit.code)
+    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=unit.code)
     if row is None or row.retired or not reach.oversees(row.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
         return None
@@ -586,7 +583,7 @@ async def invite_role(ctx: Ctx) -> None:
         return
     role = ctx.text if ctx.text in ROLE_CHOICES else _role_of(ctx.text)
     if role is None:
-        unit = campaign_of(ctx).unit(str(data.get("unit")))
+        unit = ctx.campaign.unit(str(data.get("unit")))
         choices = _role_choices(ctx, reach, unit) if unit else []
         ctx.reply(tx.INVITE_BAD_ROLE, choices)
         return
@@ -613,7 +610,7 @@ async def _issue(ctx: Ctx, unit: Unit, unit_id: int, role: str, count: int) -> N
         return
     ctx.clear()
     ttl = timedelta(days=ctx.services.settings.invite_code_ttl_days)
-    codes = await oversight.issue_codes(
+    codes = await invites.issue_codes(
         ctx.conn,
         unit_id=unit_id,
         role=role,
@@ -622,7 +619,7 @@ async def _issue(ctx: Ctx, unit: Unit, unit_id: int, role: str, count: int) -> N
         ttl=ttl,
         actor=f"person:{who.person_id}",
     )
-    expires = (ctx.now() + ttl).astimezone(tz_of(ctx)).date()
+    expires = (ctx.now() + ttl).astimezone(ctx.tz).date()
     bot = ctx.services.bot_username
     ctx.reply(
         tx.INVITE_CODES.format(

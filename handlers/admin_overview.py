@@ -40,14 +40,11 @@ from documents import charts
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
-    campaign_of,
     deadlines_of,
     find_unit,
     load_scoped,
     office_name,
     require_reach,
-    today_of,
-    tz_of,
 )
 from handlers.conversation import Ctx, Router
 from handlers.export import collect, workbook_summary, write_workbook
@@ -70,8 +67,8 @@ async def overview_cmd(ctx: Ctx) -> None:
     reach = require_reach(ctx)
     if reach is None:
         return
-    campaign = campaign_of(ctx)
-    today = today_of(ctx)
+    campaign = ctx.campaign
+    today = ctx.today()
     month = overview_month(campaign, today)
     if ctx.args:
         parsed = parse_month(ctx.args)
@@ -89,15 +86,15 @@ async def overview_cmd(ctx: Ctx) -> None:
     if not scoped.units:
         ctx.reply(tx.OVERVIEW_NO_UNITS.format(scope=reach.label))
         return
-    tz = tz_of(ctx)
+    tz = ctx.tz
     ov = overview(
         campaign, scoped.units, scoped.facts, month=month, today=today, deadlines=deadlines, tz=tz
     )
     pending = await oversight.pending_count(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
     fixes = await oversight.corrections(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
     text = tx.overview_text(
         ov,
@@ -151,13 +148,13 @@ async def overdue_cmd(ctx: Ctx) -> None:
         return
     deadlines = await deadlines_of(ctx)
     scoped = await load_scoped(ctx, reach, submission_periods=deadline_report_periods(deadlines))
-    today = today_of(ctx)
+    today = ctx.today()
     items = overdue_by_deadline(
-        scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=tz_of(ctx)
+        scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=ctx.tz
     )
     ctx.reply(
         tx.overdue_text(
-            items, campaign=campaign_of(ctx), today=today, scope=reach.label, acts=reach.acts
+            items, campaign=ctx.campaign, today=today, scope=reach.label, acts=reach.acts
         )
     )
 
@@ -168,20 +165,20 @@ async def awards_cmd(ctx: Ctx) -> None:
     reach = require_reach(ctx)
     if reach is None:
         return
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     awards = machine_awards(campaign)
     if not awards:
         ctx.reply(tx.AWARDS_NONE)
         return
     award = awards[0]
-    today, tz = today_of(ctx), tz_of(ctx)
+    today, tz = ctx.today(), ctx.tz
     deadlines = await deadlines_of(ctx)
     if ctx.args:
         unit = find_unit(campaign, ctx.args)
         if unit is None:
             ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
             return
-        ref = await get_unit_by_code(ctx.conn, campaign_id=ctx.services.campaign_id, code=unit.code)
+        ref = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=unit.code)
         if ref is None or ref.retired or not reach.covers(ref.id, ref.kind):
             ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
             return
@@ -189,11 +186,11 @@ async def awards_cmd(ctx: Ctx) -> None:
             ctx.reply(tx.AWARDS_NOT_APPLICABLE.format(unit=unit.name, title=award.title))
             return
         facts = await oversight.unit_facts(
-            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ref.id
+            ctx.conn, campaign_id=ctx.campaign_id, unit_id=ref.id
         )
         verdicts = assessments.as_facts(
             await assessments.for_unit(
-                ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ref.id
+                ctx.conn, campaign_id=ctx.campaign_id, unit_id=ref.id
             )
         )
         result = evaluate(
@@ -217,7 +214,7 @@ async def awards_cmd(ctx: Ctx) -> None:
             award,
             campaign,
             scoped,
-            campaign_id=ctx.services.campaign_id,
+            campaign_id=ctx.campaign_id,
             kinds=reach.kinds,
             today=today,
             deadlines=deadlines,
@@ -262,7 +259,7 @@ def _award_detail(
 ) -> None:
     """One unit against the award, the officers' verdicts on its other awards, and (for an
     admin who acts on the unit) the way to assess."""
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     unit, award = result.unit, result.award
     office = ctx.who.unit_code if ctx.who is not None else ""
     lines = [tx.award_detail_text(result, campaign=campaign, tz=tz)]
@@ -295,10 +292,10 @@ async def export_cmd(ctx: Ctx) -> None:
     who = ctx.who
     if reach is None or who is None:
         return
-    campaign = campaign_of(ctx)
-    today = today_of(ctx)
+    campaign = ctx.campaign
+    today = ctx.today()
     data = await collect(
-        ctx.conn, campaign, campaign_id=ctx.services.campaign_id, kinds=reach.kinds, today=today
+        ctx.conn, campaign, campaign_id=ctx.campaign_id, kinds=reach.kinds, today=today
     )
     name = tx.EXPORT_FILE_NAME.format(day=today.isoformat())
     path = _files(ctx, "exports") / f"{uuid.uuid4().hex}.xlsx"
@@ -315,13 +312,13 @@ async def export_cmd(ctx: Ctx) -> None:
         actor=f"person:{who.person_id}",
         action="export",
         entity="campaign",
-        entity_id=ctx.services.campaign_id,
+        entity_id=ctx.campaign_id,
         new={"units": summary.units, "scope": sorted(reach.kinds) if reach.kinds else "all"},
     )
     ctx.reply(
         tx.EXPORT_DONE.format(
             scope=reach.label,
-            at=tx.fmt_local(ctx.now(), tz_of(ctx)),
+            at=tx.fmt_local(ctx.now(), ctx.tz),
             units=summary.units,
             sheets=summary.sheets,
         ),

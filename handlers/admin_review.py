@@ -28,12 +28,9 @@ from handlers.admin_common import (
     ADMINS,
     FOCAL_POINTS,
     Reach,
-    campaign_of,
     office_name,
     require_reach,
     tell_unit,
-    today_of,
-    tz_of,
     value_lines,
 )
 from handlers.conversation import Ctx, Router
@@ -84,18 +81,18 @@ async def review(ctx: Ctx) -> None:
 async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
     items, total = await oversight.pending_reviews(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         kinds=reach.kinds,
         limit=PAGE,
         offset=(page - 1) * PAGE,
     )
     parts = await yearend.pending_parts(
-        ctx.conn, campaign_id=ctx.services.campaign_id, kinds=reach.kinds
+        ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
     if not items and not parts:
         ctx.reply(tx.REVIEW_NONE.format(scope=reach.label))
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     doc_labels = {d.code: d.label for d in campaign.document_types}
     choices = []
     if page == 1:
@@ -126,7 +123,7 @@ async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
 
 async def _submission(ctx: Ctx, reach: Reach, ident: int) -> oversight.SubmissionRow | None:
     row = await oversight.get_submission(
-        ctx.conn, campaign_id=ctx.services.campaign_id, submission_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, submission_id=ident
     )
     if row is None or not reach.oversees(row.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
@@ -138,9 +135,9 @@ async def _show_report(ctx: Ctx, reach: Reach, ident: int) -> None:
     sub = await _submission(ctx, reach, ident)
     if sub is None:
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     lines = [
         tx.REVIEW_REPORT_HEAD.format(
@@ -169,7 +166,7 @@ async def _accept_report(ctx: Ctx, reach: Reach, ident: int) -> None:
         return
     what = tx.REVIEW_REPORT_WHAT.format(period=period_label(sub.period))
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     if sub.review_status == "accepted" or any(v.review_status == "returned" for v in values):
         state = "accepted" if sub.review_status == "accepted" else "returned"
@@ -205,9 +202,9 @@ async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
     sub = await _submission(ctx, reach, ident)
     if sub is None:
         return
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=sub.unit.id, period=sub.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
     choices = []
     for v in values:
@@ -220,12 +217,12 @@ async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
 
 async def _ask_comment_value(ctx: Ctx, reach: Reach, ident: int) -> None:
     value = await oversight.get_value(
-        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, value_id=ident
     )
     if value is None or not reach.oversees(value.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
         return
-    ind = campaign_of(ctx).indicator(value.indicator_code)
+    ind = ctx.campaign.indicator(value.indicator_code)
     ctx.goto(COMMENT, review={"kind": "value", "id": value.id})
     ctx.reply(
         tx.REVIEW_ASK_COMMENT.format(
@@ -236,7 +233,7 @@ async def _ask_comment_value(ctx: Ctx, reach: Reach, ident: int) -> None:
 
 async def _document(ctx: Ctx, reach: Reach, ident: int) -> oversight.DocumentRow | None:
     doc = await oversight.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     if doc is None or not reach.oversees(doc.unit.kind):
         ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
@@ -245,7 +242,7 @@ async def _document(ctx: Ctx, reach: Reach, ident: int) -> oversight.DocumentRow
 
 
 def _doc_label(ctx: Ctx, doc_type: str) -> str:
-    labels = {d.code: d.label for d in campaign_of(ctx).document_types}
+    labels = {d.code: d.label for d in ctx.campaign.document_types}
     return labels.get(doc_type, doc_type)
 
 
@@ -253,7 +250,7 @@ async def _show_document(ctx: Ctx, reach: Reach, ident: int) -> None:
     doc = await _document(ctx, reach, ident)
     if doc is None:
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     dtype = next((d for d in campaign.document_types if d.code == doc.doc_type), None)
     code = doc.deadline_code or (dtype.deadline if dtype else None)
     deadline = campaign.deadline(code) if code else None
@@ -354,7 +351,7 @@ async def on_comment(ctx: Ctx) -> None:
 
 async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int) -> None:
     value = await oversight.get_value(
-        ctx.conn, campaign_id=ctx.services.campaign_id, value_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, value_id=ident
     )
     ctx.clear()
     if value is None or not reach.oversees(value.unit.kind):
@@ -372,9 +369,9 @@ async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person
         old={"review_status": value.review_status, "review_comment": value.review_comment},
         new={"review_status": "returned", "review_comment": comment},
     )
-    ind = campaign_of(ctx).indicator(value.indicator_code)
+    ind = ctx.campaign.indicator(value.indicator_code)
     item = tx.short(ind) if ind else value.indicator_code
-    month = report_month(value.period) or status_month(campaign_of(ctx), today_of(ctx))
+    month = report_month(value.period) or status_month(ctx.campaign, ctx.today())
     told = await tell_unit(
         ctx,
         value.unit.id,
@@ -396,7 +393,7 @@ async def _return_document(
     ctx: Ctx, reach: Reach, ident: int, comment: str, person_id: int
 ) -> None:
     doc = await oversight.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     ctx.clear()
     if doc is None or not reach.oversees(doc.unit.kind):
@@ -431,7 +428,7 @@ async def _return_document(
 
 
 def _part_label(ctx: Ctx, award_code: str, part_code: str) -> str:
-    award = next((a for a in campaign_of(ctx).awards if a.code == award_code), None)
+    award = next((a for a in ctx.campaign.awards if a.code == award_code), None)
     label = (
         next((d.label for d in award.dossier if d.code == part_code), part_code)
         if award
@@ -443,7 +440,7 @@ def _part_label(ctx: Ctx, award_code: str, part_code: str) -> str:
 async def _part(
     ctx: Ctx, reach: Reach, ident: int
 ) -> tuple[yearend.PartRow, yearend.NominationRow] | None:
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     part = await yearend.get_part(ctx.conn, campaign_id=cid, part_id=ident)
     nom = (
         await yearend.get_nomination(ctx.conn, campaign_id=cid, nomination_id=part.nomination_id)
@@ -457,7 +454,7 @@ async def _part(
 
 
 def _required(ctx: Ctx, award_code: str) -> list[str]:
-    award = next((a for a in campaign_of(ctx).awards if a.code == award_code), None)
+    award = next((a for a in ctx.campaign.awards if a.code == award_code), None)
     return [d.code for d in award.dossier] if award else []
 
 
@@ -470,11 +467,11 @@ async def _show_part(ctx: Ctx, reach: Reach, ident: int) -> None:
         unit=nom.unit_name,
         subject=ty.SUBJECT_COLLECTIVE if nom.collective else ty.SUBJECT_INDIVIDUAL,
         name=nom.full_name,
-        award=next((a.title for a in campaign_of(ctx).awards if a.code == nom.award_code), ""),
+        award=next((a.title for a in ctx.campaign.awards if a.code == nom.award_code), ""),
         flag="" if nom.eligible else ty.NOM_FLAG_NOT_MET.format(reason=nom.reason or ""),
         achievement=nom.achievement,
         part=_part_label(ctx, nom.award_code, part.part_code),
-        at=tx.fmt_local(part.submitted_at, tz_of(ctx)),
+        at=tx.fmt_local(part.submitted_at, ctx.tz),
     )
     choices = []
     if part.review_status == yearend.PENDING and reach.acts:

@@ -15,7 +15,7 @@ from core.texts import yearend as ty
 from documents import drafts
 from documents.drafts.model import Scope
 from handlers import drafting
-from handlers.admin_common import ADMINS, campaign_of, require_acting, tz_of
+from handlers.admin_common import ADMINS, require_acting
 from handlers.conversation import Ctx, Router
 from storage.queries import audit
 
@@ -31,11 +31,11 @@ def _path(ctx: Ctx, suffix: str) -> Path:
 async def _city(ctx: Ctx, kinds: frozenset[str] | None) -> drafting.CityData:
     return await drafting.city_data(
         ctx.conn,
-        campaign_of(ctx),
-        campaign_id=ctx.services.campaign_id,
+        ctx.campaign,
+        campaign_id=ctx.campaign_id,
         kinds=kinds,
         now=ctx.now(),
-        tz=tz_of(ctx),
+        tz=ctx.tz,
     )
 
 
@@ -67,7 +67,7 @@ async def summary_cmd(ctx: Ctx) -> None:
         actor=f"person:{who.person_id}",
         action="draft.tong_ket",
         entity="campaign",
-        entity_id=ctx.services.campaign_id,
+        entity_id=ctx.campaign_id,
         new={"units": summary.units, "nominees": len(proposal.nominees)},
     )
     ctx.reply(

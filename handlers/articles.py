@@ -83,7 +83,7 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
     if parked is not None and not fresh:
         forms.offer_resume(ctx, parked, resume_state=RESUME)
         return
-    start = ctx.services.definition().campaign.period.start
+    start = ctx.campaign.campaign.period.start
     questions = [
         forms.Question(
             key="title",
@@ -146,7 +146,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     kind = str(form.value("kind"))
     published_on = date.fromisoformat(str(form.value("published_on")))
     link = str(form.value("link") or "")
-    campaign_id = ctx.services.campaign_id
+    campaign_id = ctx.campaign_id
     new_id = await articles.add(
         ctx.conn,
         campaign_id=campaign_id,
@@ -173,7 +173,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             "link": link,
         },
     )
-    start = ctx.services.definition().campaign.period.start
+    start = ctx.campaign.campaign.period.start
     n = await articles.count_for_unit(
         ctx.conn, campaign_id=campaign_id, unit_id=who.unit_id, since=start
     )

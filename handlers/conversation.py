@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.dates import local_date
 from core.messages import Attachment, Choice, Incoming, Kind, Reply, typed_as_values
 from core.settings import Settings
 from core.vntext import fold
@@ -120,7 +122,27 @@ class Ctx:
         self.data = {DRAFTS: drafts} if drafts else {}
 
     def now(self) -> datetime:
+        """The moment (UTC) from the one clock, `Services.clock`."""
         return self.services.clock()
+
+    @property
+    def campaign(self) -> CampaignDef:
+        """The campaign being run."""
+        return self.services.definition()
+
+    @property
+    def campaign_id(self) -> str:
+        """The id the campaign's rows are stored under."""
+        return self.services.campaign_id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The campaign's time zone."""
+        return ZoneInfo(self.campaign.campaign.timezone)
+
+    def today(self) -> date:
+        """Today in the campaign's time zone: the clock read through `core.dates.local_date`."""
+        return local_date(self.now(), self.tz)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from core.domain.values import BadValue, parse_value
 from core.messages import Choice
 from core.texts import reading as tr
-from handlers.admin_common import Reach, campaign_of, require_reach
+from handlers.admin_common import Reach, require_reach
 from handlers.conversation import Ctx
 from storage.queries import audit, document_fields, documents, oversight
 
@@ -79,7 +79,7 @@ async def route(ctx: Ctx, reach: Reach, verb: str, rest: str) -> None:
 
 async def _document(ctx: Ctx, ident: int) -> oversight.DocumentRow | None:
     doc = await oversight.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     reach = require_reach(ctx)
     if doc is None or reach is None or not reach.oversees(doc.unit.kind):
@@ -155,7 +155,7 @@ async def _check_again(ctx: Ctx, doc: oversight.DocumentRow) -> list[dict[str, s
         issued_on=issued if isinstance(issued, date) else None,
         source="ocr" if reading.source == "ocr" else "text",  # corrected: no longer unread
     )
-    dtype = next((d for d in campaign_of(ctx).document_types if d.code == doc.doc_type), None)
+    dtype = next((d for d in ctx.campaign.document_types if d.code == doc.doc_type), None)
     e = dtype.expect if dtype else None
     expectation = Expectation(
         doc_types=e.types, subject_words=e.subject_words, subject_label=e.subject_label,
@@ -172,9 +172,9 @@ async def _check_again(ctx: Ctx, doc: oversight.DocumentRow) -> list[dict[str, s
 async def status_section(ctx: Ctx, unit_id: int) -> str:
     """`/tinhtrang`: each document in force of the unit, with what was read and its flags."""
     lines: list[str] = []
-    for dtype in campaign_of(ctx).document_types:
+    for dtype in ctx.campaign.document_types:
         doc = await documents.current(
-            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id, doc_type=dtype.code
+            ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id, doc_type=dtype.code
         )
         if doc is None:
             continue

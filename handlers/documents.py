@@ -84,7 +84,7 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
     who = ctx.who
     if who is None:
         return
-    campaign = ctx.services.definition()
+    campaign = ctx.campaign
     if not campaign.document_types:
         ctx.clear()
         ctx.reply(texts.DOCUMENT_NO_TYPES)
@@ -137,7 +137,7 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
 
 
 def _type_label(ctx: Ctx, code: str) -> str:
-    campaign = ctx.services.definition()
+    campaign = ctx.campaign
     return next((d.label for d in campaign.document_types if d.code == code), code)
 
 
@@ -152,11 +152,11 @@ async def check(
     if q.key != "doc_type" or who is None:
         return None
     existing = await documents.current(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, doc_type=str(value)
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id, doc_type=str(value)
     )
     if existing is None:
         return None
-    tz = ZoneInfo(ctx.services.definition().campaign.timezone)
+    tz = ZoneInfo(ctx.campaign.campaign.timezone)
     return forms.Caution(
         texts.DOCUMENT_ALREADY.format(
             unit=who.unit_name,
@@ -187,7 +187,7 @@ def _read_later(ctx: Ctx, file: dict[str, Any]) -> forms.Deferred | None:
     if who is None or file.get("kind") not in READ_KINDS or ctx.services.feed is None:
         return None
     path = FileStore(ctx.services.settings.data_dir).path_of(
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_code=who.unit_code,
         stored_name=str(file.get("stored_name", "")),
     )
@@ -233,7 +233,7 @@ def _unit_names(ctx: Ctx) -> list[str]:
     who = ctx.who
     if who is None:
         return []
-    unit = ctx.services.definition().unit(who.unit_code)
+    unit = ctx.campaign.unit(who.unit_code)
     names = [who.unit_name, f"UBND {who.unit_name[:1].lower()}{who.unit_name[1:]}"]
     if unit is not None:
         names += [a for a in unit.aliases if any(ch.isalpha() for ch in a)]
@@ -243,7 +243,7 @@ def _unit_names(ctx: Ctx) -> list[str]:
 def _expectation(ctx: Ctx, doc_type: str) -> Any:
     from documents.reading import Expectation
 
-    campaign = ctx.services.definition()
+    campaign = ctx.campaign
     dtype = next((d for d in campaign.document_types if d.code == doc_type), None)
     e = dtype.expect if dtype else None
     if e is None:
@@ -278,7 +278,7 @@ async def resume(
         return tr.UNREAD
     said = tr.READ_AS.format(description=describe(fields))
     if not problems:
-        expected = ctx.services.definition()
+        expected = ctx.campaign
         dtype = next(
             (d for d in expected.document_types if d.code == form.value("doc_type")), None
         )
@@ -299,14 +299,14 @@ def _reading_of(form: forms.Form, file: dict[str, Any]) -> dict[str, Any] | None
 
 async def _due(ctx: Ctx, doc_type: str) -> tuple[str, date] | None:
     """The deadline this type fulfils for the person's unit, and its due date as it stands."""
-    campaign = ctx.services.definition()
+    campaign = ctx.campaign
     dtype = next((d for d in campaign.document_types if d.code == doc_type), None)
     deadline = campaign.deadline(dtype.deadline) if dtype and dtype.deadline else None
     unit = campaign.unit(ctx.who.unit_code) if ctx.who else None
     if deadline is None or unit is None or not deadline.applies_to.covers(unit):
         return None
     moved = await documents.moved_due(
-        ctx.conn, campaign_id=ctx.services.campaign_id, code=deadline.code
+        ctx.conn, campaign_id=ctx.campaign_id, code=deadline.code
     )
     return deadline.code, moved or deadline.due
 
@@ -321,7 +321,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     doc_date = date.fromisoformat(str(form.value("doc_date")))
     due = await _due(ctx, doc_type)
     today = forms.local_today(ctx)
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     # With sign-off, the document counts (and is on time or late) when the head confirms it;
     # a unit with no registered head is not held up.
     sign_off = signoff.documents_need_sign_off(ctx)
@@ -334,7 +334,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
     on_time = None if to_head or not due else today <= due[1]
     doc_id, replaced = await documents.submit(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_id=who.unit_id,
         person_id=who.person_id,
         doc=documents.NewDocument(

@@ -25,15 +25,16 @@ from core.domain.status import (
     UnitFacts,
     ValueFact,
     deadline_line,
+    deadline_report_periods,
     deadlines_for,
     effective_deadlines,
     meets_target,
-    report_periods,
 )
 from core.texts import oversight as tx
 from core.texts import yearend as ty
 from documents import drafts
 from documents.drafts import model as m
+from storage.queries import deadlines as deadline_q
 from storage.queries import oversight, yearend
 from storage.queries.units import get_unit_by_code
 
@@ -259,10 +260,10 @@ async def city_data(
     now: datetime,
     tz: ZoneInfo,
 ) -> CityData:
-    changes = await oversight.deadline_changes(conn, campaign_id=campaign_id)
+    changes = await deadline_q.deadline_changes(conn, campaign_id=campaign_id)
     deadlines = effective_deadlines(campaign, changes)
     refs = await oversight.units_in_scope(conn, campaign_id=campaign_id, kinds=kinds)
-    periods = {p for d in deadlines if d.fulfilled_by.report is not None for p in _periods(d)}
+    periods = deadline_report_periods(deadlines)
     by_id = await oversight.facts_by_unit(
         conn,
         campaign_id=campaign_id,
@@ -291,11 +292,6 @@ async def city_data(
         len(rows.submissions),
         noms,
     )
-
-
-def _periods(d: Deadline) -> frozenset[str]:
-    report = d.fulfilled_by.report
-    return report_periods(report.frequency, d.due) if report is not None else frozenset()
 
 
 def attainment(data: CityData) -> list[tuple[Indicator, list[Unit], list[Unit]]]:

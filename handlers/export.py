@@ -31,6 +31,7 @@ from documents.workbook import (
     workbook_summary,
     write_workbook,
 )
+from storage.queries import deadlines as deadline_q
 from storage.queries import oversight
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ async def collect(
     tz = ZoneInfo(campaign.campaign.timezone)
     rows = await oversight.export_rows(conn, campaign_id=cid, kinds=kinds)
     deadlines = effective_deadlines(
-        campaign, await oversight.deadline_changes(conn, campaign_id=cid)
+        campaign, await deadline_q.deadline_changes(conn, campaign_id=cid)
     )
     today = today or datetime.now(UTC).astimezone(tz).date()
     chart = await _overview_chart(

@@ -653,7 +653,7 @@ async def _on_file(ctx: Ctx, form: Form) -> None:
         return
     store = FileStore(ctx.services.settings.data_dir)
     stored = await asyncio.to_thread(
-        store.keep, staged, campaign_id=ctx.services.campaign_id, unit_code=who.unit_code
+        store.keep, staged, campaign_id=ctx.campaign_id, unit_code=who.unit_code
     )
     if stored is None:
         _ask(ctx, form, prefix=rtexts.FORM_FILE_UNAVAILABLE)

@@ -72,7 +72,7 @@ async def initiative(ctx: Ctx) -> None:
         return
     ctx.clear()  # a form left open (this one or another) is parked, to be offered back
     existing = await initiatives.for_unit(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
     )
     if not existing:
         await _open_new(ctx)
@@ -113,7 +113,7 @@ async def _open_new(ctx: Ctx, *, fresh: bool = False, intro: str = "") -> None:
     if parked is not None and not fresh:
         forms.offer_resume(ctx, parked, resume_state=RESUME)
         return
-    questions = new_questions(ctx.services.definition())
+    questions = new_questions(ctx.campaign)
     form = forms.Form(
         kind="initiative",
         title=texts.INITIATIVE_NEW_TITLE.format(unit=who.unit_name),
@@ -192,7 +192,7 @@ async def _open_status(ctx: Ctx, *, fresh: bool = False) -> None:
     if who is None:
         return
     existing = await initiatives.for_unit(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
     )
     if not existing:
         intro = texts.INITIATIVE_NONE_YET.format(unit=who.unit_name)
@@ -262,7 +262,7 @@ async def check_new(
     if q.key != "title" or ctx.who is None:
         return None
     title = str(value)
-    registered = await initiatives.registered_titles(ctx.conn, campaign_id=ctx.services.campaign_id)
+    registered = await initiatives.registered_titles(ctx.conn, campaign_id=ctx.campaign_id)
     scored = sorted(
         ((title_similarity(title, r.title), r) for r in registered),
         key=lambda pair: -pair[0],
@@ -293,7 +293,7 @@ async def save_new(ctx: Ctx, form: forms.Form) -> None:
     applied = form.value("applied_from")
     new_id = await initiatives.register(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_id=who.unit_id,
         person_id=who.person_id,
         kind=kind,
@@ -333,7 +333,7 @@ async def check_status(
         return None
     picked = str(form.value("initiative") or "")
     rows = await initiatives.for_unit(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=ctx.who.unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=ctx.who.unit_id
     )
     current = next((r.status for r in rows if str(r.id) == picked), None)
     if current is None or current != value:
@@ -355,7 +355,7 @@ async def save_status(ctx: Ctx, form: forms.Form) -> None:
     changed = (
         await initiatives.change_status(
             ctx.conn,
-            campaign_id=ctx.services.campaign_id,
+            campaign_id=ctx.campaign_id,
             unit_id=who.unit_id,
             initiative_id=int(picked),
             new_status=new_status,

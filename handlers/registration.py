@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.dates import day_and_time
 from core.messages import Kind
 from core.texts import common as texts
 from core.texts import leaders as tl
@@ -33,7 +34,7 @@ DIGEST_HOUR = 8
 
 
 def _fmt_time(when: datetime) -> str:
-    return when.astimezone(LOCAL_TZ).strftime("%H:%M ngày %d/%m/%Y")
+    return day_and_time(when, LOCAL_TZ)
 
 
 def _digest_hour(ctx: Ctx) -> int:

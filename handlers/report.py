@@ -7,9 +7,8 @@ this module only builds the questions and saves the confirmed answers.
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.campaign.schema import Indicator
+from core.dates import numeric_date
 from core.domain.periods import Month, offered_months, parse_month, period_for, period_label
 from core.domain.values import format_target
 from core.messages import Choice
@@ -27,10 +26,6 @@ PICK_MONTH = "report.pick_month"
 CONFIRM_MONTH = "report.confirm_month"
 RESUME = "report.resume"
 YES_NO_CHOICES = (("Có", "có"), ("Không", "không"))
-
-
-def _fmt_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def parser_options(ind: Indicator) -> dict[str, object]:
@@ -138,7 +133,7 @@ def _typed_month(ctx: Ctx, text: str) -> tuple[Month | None, Month | None]:
     bare = fold(text).removeprefix("thang").strip()
     if not bare.isdigit() or not 1 <= int(bare) <= 12:
         return None, None
-    period = ctx.services.definition().campaign.period
+    period = ctx.campaign.campaign.period
     year = min(max(forms.local_today(ctx).year, period.start.year), period.end.year)
     month = Month(year, int(bare))
     offered = offered_months(forms.local_today(ctx), period.start, period.end)
@@ -148,7 +143,7 @@ def _typed_month(ctx: Ctx, text: str) -> tuple[Month | None, Month | None]:
 
 
 def _month_choices(ctx: Ctx) -> list[Choice]:
-    p = ctx.services.definition().campaign.period
+    p = ctx.campaign.campaign.period
     return [Choice(m.label, m.code) for m in offered_months(forms.local_today(ctx), p.start, p.end)]
 
 
@@ -174,13 +169,13 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     who = ctx.who
     if who is None:
         return
-    campaign = ctx.services.definition()
+    campaign = ctx.campaign
     period = campaign.campaign.period
     if not period.start <= month.first_day <= period.end:
         ctx.goto(PICK_MONTH)
         ctx.reply(
             texts.REPORT_MONTH_OUTSIDE.format(
-                month=month.label, start=_fmt_date(period.start), end=_fmt_date(period.end)
+                month=month.label, start=numeric_date(period.start), end=numeric_date(period.end)
             ),
             _month_choices(ctx),
         )
@@ -193,7 +188,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     ]
     periods = sorted({p for _, p in due})
     stored = await reports.values_for(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id, periods=periods
     )
     due = await _without_settled_one_offs(ctx, who.unit_id, due, stored)
     if not due:
@@ -201,7 +196,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
         ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.label))
         return
     locked = await reports.locked_periods(
-        ctx.conn, campaign_id=ctx.services.campaign_id, periods=periods
+        ctx.conn, campaign_id=ctx.campaign_id, periods=periods
     )
     if locked:
         ctx.clear()
@@ -248,7 +243,7 @@ async def _without_settled_one_offs(
     head_returned: set[str] = set()
     if once:
         states = await signoff_q.report_states(
-            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id, periods=once
+            ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id, periods=once
         )
         head_returned = {p for p, state in states.items() if state == signoff_q.RETURNED}
     return [
@@ -302,7 +297,7 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
         elif q.key in form.skipped:
             values.append(reports.NewValue(code, period, None, "", form.skipped[q.key]))
     locked = await reports.locked_periods(
-        ctx.conn, campaign_id=ctx.services.campaign_id, periods=sorted({v.period for v in values})
+        ctx.conn, campaign_id=ctx.campaign_id, periods=sorted({v.period for v in values})
     )
     if locked:  # closed while the summary was open: nothing is written
         ctx.reply(
@@ -313,11 +308,11 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
     periods = sorted({v.period for v in values})
     # The head's sign-off, if the campaign asks for it, depends on what was there before.
     before = await signoff_q.report_states(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id, periods=periods
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id, periods=periods
     )
     changed = await reports.save_values(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_id=who.unit_id,
         person_id=who.person_id,
         values=values,
@@ -325,7 +320,7 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
     )
     await reports.mark_submitted(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_id=who.unit_id,
         periods=periods,
         person_id=who.person_id,

@@ -27,7 +27,7 @@ from core.domain.values import format_date
 from core.messages import Choice
 from core.texts import oversight as tx
 from core.texts import signoff as ts
-from handlers.admin_common import FOCAL_POINTS, campaign_of, tell_unit, tz_of, value_lines
+from handlers.admin_common import FOCAL_POINTS, tell_unit, value_lines
 from handlers.conversation import Ctx, Router
 from storage.models import Role
 from storage.queries import audit, documents, oversight, signoff
@@ -44,11 +44,11 @@ MAX_COMMENT = 1000
 
 
 def reports_need_sign_off(ctx: Ctx) -> bool:
-    return ctx.services.definition().sign_off.reports
+    return ctx.campaign.sign_off.reports
 
 
 def documents_need_sign_off(ctx: Ctx) -> bool:
-    return ctx.services.definition().sign_off.documents
+    return ctx.campaign.sign_off.documents
 
 
 async def tell_heads(ctx: Ctx, unit_id: int, text: str) -> str:
@@ -77,7 +77,7 @@ async def report_sent(
     who = ctx.who
     if who is None or not reports_need_sign_off(ctx):
         return None
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     returned_once = [
         w.what
         for w in await signoff.unit_items(
@@ -142,14 +142,14 @@ async def _list(ctx: Ctx) -> None:
     if who is None:
         return
     items = await signoff.unit_items(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
     )
     if not items:
-        campaign = campaign_of(ctx)
+        campaign = ctx.campaign
         required = campaign.sign_off.reports or campaign.sign_off.documents
         ctx.reply(ts.NONE.format(unit=who.unit_name) if required else ts.NOT_REQUIRED)
         return
-    tz = tz_of(ctx)
+    tz = ctx.tz
     choices = []
     for item in items:
         at = format_date(item.submitted_at.astimezone(tz).date())
@@ -164,7 +164,7 @@ async def _list(ctx: Ctx) -> None:
 
 
 def _doc_label(ctx: Ctx, doc_type: str) -> str:
-    labels = {d.code: d.label for d in campaign_of(ctx).document_types}
+    labels = {d.code: d.label for d in ctx.campaign.document_types}
     return labels.get(doc_type, doc_type)
 
 
@@ -175,7 +175,7 @@ def _back() -> list[Choice]:
 async def _report(ctx: Ctx, ident: int) -> signoff.ReportRow | None:
     """The report named by the command, if it is the head's own unit's (else: not found)."""
     row = await signoff.get_report(
-        ctx.conn, campaign_id=ctx.services.campaign_id, submission_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, submission_id=ident
     )
     if ctx.who is None or row is None or row.unit_id != ctx.who.unit_id:
         ctx.reply(ts.NOT_FOUND.format(unit=ctx.who.unit_name if ctx.who else ""), _back())
@@ -185,7 +185,7 @@ async def _report(ctx: Ctx, ident: int) -> signoff.ReportRow | None:
 
 async def _document(ctx: Ctx, ident: int) -> signoff.DocumentRow | None:
     row = await signoff.get_document(
-        ctx.conn, campaign_id=ctx.services.campaign_id, document_id=ident
+        ctx.conn, campaign_id=ctx.campaign_id, document_id=ident
     )
     if ctx.who is None or row is None or row.unit_id != ctx.who.unit_id or row.superseded:
         ctx.reply(ts.NOT_FOUND.format(unit=ctx.who.unit_name if ctx.who else ""), _back())
@@ -206,9 +206,9 @@ async def _show_report(ctx: Ctx, ident: int) -> None:
     row = await _report(ctx, ident)
     if row is None or ctx.who is None:
         return
-    campaign, tz = campaign_of(ctx), tz_of(ctx)
+    campaign, tz = ctx.campaign, ctx.tz
     values = await oversight.submission_values(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=row.unit_id, period=row.period
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=row.unit_id, period=row.period
     )
     lines = [
         ts.REPORT_HEAD.format(
@@ -240,7 +240,7 @@ async def _show_document(ctx: Ctx, ident: int) -> None:
         number=doc.number or "–",
         date=format_date(doc.doc_date) if doc.doc_date else "–",
         file=doc.original_name or "–",
-        at=tx.fmt_local(doc.submitted_at, tz_of(ctx)),
+        at=tx.fmt_local(doc.submitted_at, ctx.tz),
         state=_state(doc.sign_off_status),
     )
     choices = []
@@ -302,7 +302,7 @@ async def _confirm_document(ctx: Ctx, ident: int) -> None:
     on_time = await _on_time(ctx, doc)
     replaced = await signoff.confirm_document(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         document=doc,
         person_id=who.person_id,
         on_time=on_time,
@@ -328,7 +328,7 @@ async def _confirmed(ctx: Ctx, unit_id: int, what: str, now: datetime) -> None:
     told = await tell_unit(
         ctx, unit_id, ts.NOTICE_CONFIRMED.format(head=head, what=what, unit=unit), FOCAL_POINTS
     )
-    at = tx.fmt_local(now, tz_of(ctx))
+    at = tx.fmt_local(now, ctx.tz)
     _done(ctx, ts.CONFIRMED.format(what=what, at=at, people=told), told)
 
 
@@ -336,14 +336,14 @@ async def _on_time(ctx: Ctx, doc: signoff.DocumentRow) -> bool | None:
     """Whether confirming now meets the document's deadline, as it stands (it may be moved)."""
     if doc.deadline_code is None:
         return None
-    deadline = campaign_of(ctx).deadline(doc.deadline_code)
+    deadline = ctx.campaign.deadline(doc.deadline_code)
     moved = await documents.moved_due(
-        ctx.conn, campaign_id=ctx.services.campaign_id, code=doc.deadline_code
+        ctx.conn, campaign_id=ctx.campaign_id, code=doc.deadline_code
     )
     due = moved or (deadline.due if deadline else None)
     if due is None:
         return None
-    return ctx.now().astimezone(tz_of(ctx)).date() <= due
+    return ctx.now().astimezone(ctx.tz).date() <= due
 
 
 async def _ask_comment_report(ctx: Ctx, ident: int) -> None:
@@ -410,7 +410,7 @@ async def _return_report(ctx: Ctx, ident: int, comment: str) -> None:
     )
     month = report_month(row.period)
     if month is None:  # one-off values: corrected from the month they were sent with
-        local = row.submitted_at.astimezone(tz_of(ctx)).date()
+        local = row.submitted_at.astimezone(ctx.tz).date()
         month_text = f"{local.month}/{local.year}"
     else:
         month_text = f"{month.month}/{month.year}"
@@ -467,13 +467,13 @@ async def status_section(ctx: Ctx, unit_id: int) -> str:
     who = ctx.who
     items = await signoff.unit_items(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit_id=unit_id,
         states=(signoff.PENDING, signoff.RETURNED),
     )
     if not items:
         return ""
-    tz = tz_of(ctx)
+    tz = ctx.tz
 
     def what(item: signoff.Waiting) -> str:
         if item.kind == "report":

@@ -15,16 +15,7 @@ from core.domain.status import unit_status
 from core.texts import leaders as tl
 from core.texts import oversight as tx
 from handlers import document_reading, signoff
-from handlers.admin_common import (
-    LEADERS,
-    UNIT_PEOPLE,
-    admin_reach,
-    campaign_of,
-    deadlines_of,
-    find_unit,
-    today_of,
-    tz_of,
-)
+from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
 from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
 from storage.queries.units import get_unit_by_code
@@ -37,7 +28,7 @@ async def status(ctx: Ctx) -> None:
     who = ctx.who
     if who is None:
         return
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     unit_id, unit = who.unit_id, campaign.unit(who.unit_code)
     if not ctx.args and who.role in LEADERS:
         # A leader registers through an office but speaks for none: ask which unit to show.
@@ -54,7 +45,7 @@ async def status(ctx: Ctx) -> None:
                 ctx.reply(tx.OWN_UNIT_ONLY.format(unit=who.unit_name))
                 return
             found = await get_unit_by_code(
-                ctx.conn, campaign_id=ctx.services.campaign_id, code=named.code
+                ctx.conn, campaign_id=ctx.campaign_id, code=named.code
             )
             if found is None or found.retired or not reach.covers(found.id, found.kind):
                 ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
@@ -64,16 +55,16 @@ async def status(ctx: Ctx) -> None:
         ctx.reply(tx.UNIT_NOT_IN_CAMPAIGN.format(unit=who.unit_name))
         return
     facts = await oversight.unit_facts(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id
     )
     deadlines = await deadlines_of(ctx)
-    today, tz = today_of(ctx), tz_of(ctx)
+    today, tz = ctx.today(), ctx.tz
     state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
     award = next((a for a in machine_awards(campaign) if applies(a, unit)), None)
     result = None
     if award is not None:
         rows = await assessments.for_unit(
-            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=unit_id
+            ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id
         )
         result = evaluate(
             award,

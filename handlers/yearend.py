@@ -24,16 +24,7 @@ from core.texts import oversight as tx
 from core.texts import yearend as ty
 from documents import drafts
 from handlers import drafting, forms
-from handlers.admin_common import (
-    ADMINS,
-    admin_reach,
-    campaign_of,
-    deadlines_of,
-    find_unit,
-    tell_unit,
-    today_of,
-    tz_of,
-)
+from handlers.admin_common import ADMINS, admin_reach, deadlines_of, find_unit, tell_unit
 from handlers.conversation import Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES
 from storage.queries import assessments, oversight, yearend
@@ -65,7 +56,7 @@ def _line(ctx: Ctx, i: int, n: yearend.NominationRow) -> str:
         subject=_subject_word(n.subject),
         name=n.full_name,
         position=ty.NOM_POSITION.format(position=n.position) if n.position else "",
-        award=drafting.award_title(campaign_of(ctx), n.award_code),
+        award=drafting.award_title(ctx.campaign, n.award_code),
         flag=_flag(n),
     )
 
@@ -80,7 +71,7 @@ async def _closed(ctx: Ctx) -> tuple[bool, str]:
     deadline = await dossier_deadline(ctx)
     if deadline is None:
         return False, ty.NOM_NO_DEADLINE
-    today = today_of(ctx)
+    today = ctx.today()
     due = format_date(deadline.due)
     if today > deadline.due:
         return True, ty.NOM_CLOSED.format(due=due)
@@ -90,7 +81,7 @@ async def _closed(ctx: Ctx) -> tuple[bool, str]:
 
 
 def _unit(ctx: Ctx) -> Unit | None:
-    return campaign_of(ctx).unit(ctx.who.unit_code) if ctx.who else None
+    return ctx.campaign.unit(ctx.who.unit_code) if ctx.who else None
 
 
 # -- /denghi ---------------------------------------------------------------------------------
@@ -103,7 +94,7 @@ async def nominate(ctx: Ctx) -> None:
     if who is None:
         return
     noms = await yearend.nominations(
-        ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id
+        ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
     )
     closed, when = await _closed(ctx)
     lines = [ty.NOM_HEAD.format(unit=who.unit_name)]
@@ -129,7 +120,7 @@ async def on_menu(ctx: Ctx) -> None:
         return
     if ctx.text.startswith("new:"):
         subject = ctx.text.split(":", 1)[1]
-        awards = drafting.awards_for(campaign_of(ctx), unit, subject)
+        awards = drafting.awards_for(ctx.campaign, unit, subject)
         if not awards:
             ctx.clear()
             ctx.reply(ty.NOM_NO_AWARDS.format(subject=_subject_word(subject).lower()))
@@ -146,7 +137,7 @@ async def on_menu(ctx: Ctx) -> None:
         return
     if ctx.text in ("change", "withdraw"):
         noms = await yearend.nominations(
-            ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=who.unit_id
+            ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
         )
         action = ty.NOM_ACTION_CHANGE if ctx.text == "change" else ty.NOM_ACTION_WITHDRAW
         ctx.goto(PICK, action=ctx.text)
@@ -162,7 +153,7 @@ async def _own(ctx: Ctx, text: str) -> yearend.NominationRow | None:
     if not text.startswith("n:") or not text[2:].isdigit() or ctx.who is None:
         return None
     row = await yearend.get_nomination(
-        ctx.conn, campaign_id=ctx.services.campaign_id, nomination_id=int(text[2:])
+        ctx.conn, campaign_id=ctx.campaign_id, nomination_id=int(text[2:])
     )
     if row is None or row.unit_id != ctx.who.unit_id or row.status != yearend.ACTIVE:
         return None
@@ -176,7 +167,7 @@ async def on_pick(ctx: Ctx) -> None:
         ctx.clear()
         ctx.reply(ty.NOM_NOT_FOUND)
         return
-    title = drafting.award_title(campaign_of(ctx), row.award_code)
+    title = drafting.award_title(ctx.campaign, row.award_code)
     if ctx.data.get("action") == "withdraw":
         ctx.goto(WITHDRAW, nomination_id=row.id)
         ctx.reply(
@@ -206,7 +197,7 @@ async def on_withdraw(ctx: Ctx) -> None:
         return
     row = await yearend.withdraw_nomination(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         nomination_id=int(nid or 0),
         person_id=who.person_id,
         now=ctx.now(),
@@ -214,7 +205,7 @@ async def on_withdraw(ctx: Ctx) -> None:
     if row is None or row.unit_id != who.unit_id:
         ctx.reply(ty.NOM_NOT_FOUND)
         return
-    title = drafting.award_title(campaign_of(ctx), row.award_code)
+    title = drafting.award_title(ctx.campaign, row.award_code)
     ctx.reply(ty.NOM_WITHDRAWN.format(name=row.full_name, award=title))
     await _tell_office(
         ctx,
@@ -231,18 +222,18 @@ async def _standing(ctx: Ctx, unit: Unit, award: Award) -> tuple[bool, str]:
     """Whether the unit meets the award's criteria, and the lines that show it."""
     who = ctx.who
     assert who is not None  # noqa: S101 - callers check
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     facts = await oversight.unit_facts(ctx.conn, campaign_id=cid, unit_id=who.unit_id)
     verdicts = await assessments.for_units(
         ctx.conn, campaign_id=cid, kinds=frozenset({unit.kind}), award_code=award.code
     )
-    tz = tz_of(ctx)
+    tz = ctx.tz
     result = evaluate(
         award,
-        campaign_of(ctx),
+        ctx.campaign,
         unit,
         facts,
-        today=today_of(ctx),
+        today=ctx.today(),
         deadlines=await deadlines_of(ctx),
         tz=tz,
         assessments=assessments.as_facts(verdicts.get(who.unit_id, ())),
@@ -250,7 +241,7 @@ async def _standing(ctx: Ctx, unit: Unit, award: Award) -> tuple[bool, str]:
     eligible = all(c.satisfied for c in result.criteria)
     lines = [ty.NOM_STANDING.format(award=award.title, as_of=tx.fmt_local(ctx.now(), tz))]
     for c in result.criteria:
-        text = tx.criterion_text(c, campaign=campaign_of(ctx), tz=tz, detail=True, for_unit=True)
+        text = tx.criterion_text(c, campaign=ctx.campaign, tz=tz, detail=True, for_unit=True)
         # The unit reads names, not the plan's codes (g0, i1…).
         lines.append("• " + text.split(" ", 1)[1].lstrip("(").replace("):", ":", 1))
     lines.append(ty.NOM_ELIGIBLE if eligible else ty.NOM_NOT_ELIGIBLE)
@@ -260,7 +251,7 @@ async def _standing(ctx: Ctx, unit: Unit, award: Award) -> tuple[bool, str]:
 def _office_of(ctx: Ctx, unit: Unit) -> str:
     """The office that gathers this unit's proposals: a scope made for its kind (the media
     units' Phòng Văn hóa và Thông tin), else the coordinator."""
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     for scope in campaign.admin_scopes:
         if scope.kinds != "all" and unit.kind in scope.kinds:
             return scope.unit
@@ -278,7 +269,7 @@ async def _open_award(ctx: Ctx, prefill: yearend.NominationRow | None) -> None:
     if unit is None:
         return
     award = next(
-        (a for a in drafting.awards_for(campaign_of(ctx), unit, subject) if a.code == ctx.text),
+        (a for a in drafting.awards_for(ctx.campaign, unit, subject) if a.code == ctx.text),
         None,
     )
     if award is None:
@@ -350,8 +341,8 @@ async def _open_award(ctx: Ctx, prefill: yearend.NominationRow | None) -> None:
             if value and any(q.key == key for q in questions):
                 form.answers[key] = {"v": value, "d": value}
     intro = [standing]
-    if office != campaign_of(ctx).campaign.coordinator_unit:
-        found = campaign_of(ctx).unit(office)
+    if office != ctx.campaign.campaign.coordinator_unit:
+        found = ctx.campaign.unit(office)
         intro.append(ty.NOM_ROUTED.format(office=found.name if found else office))
     intro.append(ty.NOM_INTRO.format(n=len(questions)))
     forms.start(ctx, form, intro="\n\n".join(intro) + "\n\n")
@@ -405,9 +396,9 @@ async def save_nomination(ctx: Ctx, form: forms.Form) -> None:
         eligible=eligible,
         reason=None if eligible else str(form.value("reason")),
     )
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     office = await get_unit_by_code(ctx.conn, campaign_id=cid, code=str(extra["office"]))
-    title = drafting.award_title(campaign_of(ctx), fields.award_code)
+    title = drafting.award_title(ctx.campaign, fields.award_code)
     flag = "" if eligible else ty.NOM_SAVED_FLAG
     nid = extra.get("nomination_id")
     if nid:
@@ -460,7 +451,7 @@ forms.register(forms.FormKind(name="nomination", command="/denghi", save=save_no
 
 
 def _dossier_items(ctx: Ctx, award_code: str) -> list[tuple[str, str]]:
-    award = next((a for a in campaign_of(ctx).awards if a.code == award_code), None)
+    award = next((a for a in ctx.campaign.awards if a.code == award_code), None)
     return [(d.code, d.label) for d in award.dossier] if award else []
 
 
@@ -473,12 +464,12 @@ def _part_name(label: str) -> str:
 async def _dossier_text(
     ctx: Ctx, unit_name: str, noms: list[yearend.NominationRow]
 ) -> tuple[str, list[Choice]]:
-    tz = tz_of(ctx)
+    tz = ctx.tz
     parts = await yearend.current_parts(ctx.conn, nomination_ids=[n.id for n in noms])
     lines = [ty.DOS_HEAD.format(unit=unit_name)]
     choices = []
     for i, n in enumerate(noms, start=1):
-        title = drafting.award_title(campaign_of(ctx), n.award_code)
+        title = drafting.award_title(ctx.campaign, n.award_code)
         lines.append(
             ty.DOS_NOMINATION.format(
                 n=i, subject=_subject_word(n.subject), name=n.full_name, award=title, flag=_flag(n)
@@ -520,7 +511,7 @@ async def dossier(ctx: Ctx) -> None:
     who = ctx.who
     if who is None:
         return
-    cid = ctx.services.campaign_id
+    cid = ctx.campaign_id
     if who.role in ("admin", "leader"):
         await _admin_dossier(ctx)
         return
@@ -539,16 +530,16 @@ async def dossier(ctx: Ctx) -> None:
 
 async def _admin_dossier(ctx: Ctx) -> None:
     reach = admin_reach(ctx)
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     unit = find_unit(campaign, ctx.args) if ctx.args else None
     if reach is None or unit is None or not reach.sees(unit.kind):
         ctx.reply(ty.DOS_ADMIN_UNKNOWN.format(text=ctx.args))
         return
-    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.services.campaign_id, code=unit.code)
+    row = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=unit.code)
     if row is None:
         ctx.reply(ty.DOS_ADMIN_UNKNOWN.format(text=ctx.args))
         return
-    noms = await yearend.nominations(ctx.conn, campaign_id=ctx.services.campaign_id, unit_id=row.id)
+    noms = await yearend.nominations(ctx.conn, campaign_id=ctx.campaign_id, unit_id=row.id)
     if not noms:
         ctx.reply(f"{ty.DOS_HEAD.format(unit=unit.name)}\n{ty.NOM_NONE}")
         return
@@ -605,7 +596,7 @@ async def save_part(ctx: Ctx, form: forms.Form) -> None:
     file: dict[str, Any] = dict(form.value("file") or {})
     _pid, replaced, complete = await yearend.submit_part(
         ctx.conn,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         nomination=row,
         part=yearend.NewPart(
             part_code=code,
@@ -644,15 +635,15 @@ async def _send_drafts(ctx: Ctx) -> None:
     ctx.clear()
     if who is None or unit is None:
         return
-    campaign = campaign_of(ctx)
+    campaign = ctx.campaign
     data = await drafting.unit_data(
         ctx.conn,
         campaign,
-        campaign_id=ctx.services.campaign_id,
+        campaign_id=ctx.campaign_id,
         unit=unit,
         unit_id=who.unit_id,
         now=ctx.now(),
-        tz=tz_of(ctx),
+        tz=ctx.tz,
     )
     as_of = data.as_of.strftime("%d/%m/%Y %H:%M")
     folder = ctx.services.settings.data_dir / "drafts"

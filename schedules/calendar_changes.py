@@ -21,13 +21,13 @@ from pydantic import ValidationError
 from core.campaign.schema import DEADLINE_MARGIN
 from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import Deadline as DeadlineDef
+from core.dates import BadDate, parse_date
 from core.texts import reminders as t
 from schedules.calendar import WorkCalendar
 from storage.db import Database
 from storage.queries import audit
 from storage.queries import deadlines as dq
 
-_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 _COMMAND_RE = re.compile(r"^/[a-z][a-z0-9_]{0,31}$")
 FREQUENCIES = ("monthly", "quarterly", "semiannual", "annual", "once")
@@ -44,15 +44,12 @@ class DateError(ValueError):
 
 
 def parse_vn_date(text: str) -> date:
-    """``29/03/2024``, ``29-3-2024`` or ``29.03.2024`` → a date (raises DateError)."""
-    m = _DATE_RE.match(text or "")
-    if not m:
-        raise DateError(t.BAD_DATE.format(text=(text or "").strip()))
-    day, month, year = (int(g) for g in m.groups())
+    """``29/03/2024``, ``29-3-2024``, ``2024-03-29``… → a date, read by the one parser
+    (`core.dates.parse_date`); raises DateError with the command line's wording."""
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise DateError(t.BAD_DATE.format(text=text.strip())) from None
+        return parse_date(text or "")
+    except BadDate:
+        raise DateError(t.BAD_DATE.format(text=(text or "").strip())) from None
 
 
 def _date_bounds(campaign: CampaignDef) -> tuple[date, date]:

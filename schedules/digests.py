@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import Deadline as DeadlineDef
+from core.dates import local_date
 from core.domain.awards import machine_awards
 from core.domain.digests import AwardStanding, DocumentStanding, LeaderDigest
 from core.domain.status import (
@@ -23,7 +24,6 @@ from core.domain.status import (
     deadline_line,
     deadline_report_periods,
     effective_deadlines,
-    local_date,
     month_periods,
     overdue_by_deadline,
     overview,
@@ -36,7 +36,6 @@ from schedules.calendar import zone
 from schedules.planner import admin_scope_kinds, in_scope
 from storage.db import Database
 from storage.queries import deadlines as dq
-from storage.queries import oversight
 from storage.queries.standing import award_results, scoped_units
 
 # -- the digest of late units -------------------------------------------------------------------
@@ -124,7 +123,7 @@ async def leader_digest(
     oversight queries (a fixed number of statements, whatever the number of units)."""
     cid = campaign.campaign.id
     tz = zone(campaign.campaign.timezone)
-    changes = await oversight.deadline_changes(conn, campaign_id=cid)
+    changes = await dq.deadline_changes(conn, campaign_id=cid)
     deadlines = effective_deadlines(campaign, changes)
     month = overview_month(campaign, today)
     periods = deadline_report_periods(deadlines)

@@ -28,6 +28,7 @@ from schedules.planner import PlanReport, PlanSettings, plan
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
 from storage.models import Campaign as CampaignRow
+from storage.models import table as table_of
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class ReminderConfig:
 
 def campaign_from_db(db: Database) -> Callable[[], Awaitable[CampaignDef | None]]:
     """A loader of the most recently loaded campaign, validated once per file version."""
-    table = CampaignRow.__table__  # type: ignore[attr-defined]
+    table = table_of(CampaignRow)
     cache: dict[str, CampaignDef] = {}
 
     async def load() -> CampaignDef | None:

@@ -44,8 +44,9 @@ from core.campaign.schema import Campaign as CampaignDef
 from core.campaign.schema import ReminderPolicy
 from core.campaign.schema import Unit as UnitDef
 from core.channel import Channel, DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from core.dates import local_date
 from core.domain.digests import LeaderDigest
-from core.domain.status import asked_period, local_date
+from core.domain.status import asked_period
 from core.messages import Reply
 from core.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters, Sleep
 from core.texts import leaders as tl

@@ -16,6 +16,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import Campaign, Deadline, Indicator, Unit, UnitKind
+from storage.models import table as table_of
 from storage.queries import audit
 from storage.types import utcnow
 
@@ -23,11 +24,11 @@ if TYPE_CHECKING:
     from core.campaign import Campaign as CampaignDef
     from storage.db import Database
 
-_CAMP = Campaign.__table__  # type: ignore[attr-defined]
-_KIND = UnitKind.__table__  # type: ignore[attr-defined]
-_UNIT = Unit.__table__  # type: ignore[attr-defined]
-_IND = Indicator.__table__  # type: ignore[attr-defined]
-_DL = Deadline.__table__  # type: ignore[attr-defined]
+_CAMP = table_of(Campaign)
+_KIND = table_of(UnitKind)
+_UNIT = table_of(Unit)
+_IND = table_of(Indicator)
+_DL = table_of(Deadline)
 
 
 @dataclass

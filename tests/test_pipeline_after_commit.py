@@ -12,11 +12,11 @@ from bot.state import DatabaseStateStore
 from core.messages import Incoming, Kind
 from handlers.conversation import Ctx, Router, Services
 from storage.db import Database
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models import InboxUpdate, OutboxMessage, table
 from tests.conftest import make_settings
 
-_IN = InboxUpdate.__table__  # type: ignore[attr-defined]
-_OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
+_IN = table(InboxUpdate)
+_OUT = table(OutboxMessage)
 
 
 def text(key: str, body: str) -> Incoming:

@@ -36,6 +36,7 @@ from storage.models import (
     Person,
     Reminder,
     ReportSubmission,
+    table,
 )
 from storage.queries import deadlines as dq
 from storage.queries import reminders as rq
@@ -43,10 +44,10 @@ from tests.harness import Clock
 
 HCM = zone()
 CAMPAIGN_ID = "mongcai-cchc-2024"
-_P = Person.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
-_R = Reminder.__table__  # type: ignore[attr-defined]
+_P = table(Person)
+_M = table(Membership)
+_C = table(ChatIdentity)
+_R = table(Reminder)
 
 
 # -- helpers shared with the delivery and crash tests -------------------------------------------
@@ -132,7 +133,7 @@ async def submit_document(
     uid = await unit_id(db, unit_code)
     async with db.transaction() as conn:
         await conn.execute(
-            insert(Document.__table__).values(  # type: ignore[attr-defined]
+            insert(table(Document)).values(
                 campaign_id=CAMPAIGN_ID,
                 unit_id=uid,
                 doc_type="LAUNCH_DOC",
@@ -149,7 +150,7 @@ async def register_initiative(db: Database, unit_code: str, *, at: datetime) -> 
     uid = await unit_id(db, unit_code)
     async with db.transaction() as conn:
         await conn.execute(
-            insert(Initiative.__table__).values(  # type: ignore[attr-defined]
+            insert(table(Initiative)).values(
                 campaign_id=CAMPAIGN_ID,
                 unit_id=uid,
                 title="Số hóa hồ sơ một cửa",
@@ -165,7 +166,7 @@ async def submit_report(db: Database, unit_code: str, period: str, *, at: dateti
     uid = await unit_id(db, unit_code)
     async with db.transaction() as conn:
         await conn.execute(
-            insert(ReportSubmission.__table__).values(  # type: ignore[attr-defined]
+            insert(table(ReportSubmission)).values(
                 campaign_id=CAMPAIGN_ID, unit_id=uid, period=period, submitted_at=at
             )
         )

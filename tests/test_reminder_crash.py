@@ -31,6 +31,8 @@ from typing import IO
 
 import pytest
 
+from storage.models import table as table_of
+
 pytestmark = pytest.mark.crash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,7 +244,7 @@ async def in_flight_of(db_url: str, worker: str) -> set[tuple[str, int]]:
     from storage.db import Database
     from storage.models import Reminder
 
-    table = Reminder.__table__  # type: ignore[attr-defined]
+    table = table_of(Reminder)
     db = Database(db_url)
     try:
         async with db.read() as conn:

@@ -31,6 +31,7 @@ from schedules.planner import LEADER_DIGEST_CODE, plan
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
 from storage.models import ChatIdentity, Membership
+from storage.models import table as table_of
 from tests.fakes.telegram_server import FakeTelegramServer, RateLimits
 from tests.fakes.zalo_server import FakeZaloServer, new_zalo_id
 from tests.harness import Clock
@@ -649,7 +650,7 @@ async def test_a_blocked_chat_is_marked_the_admins_told_and_the_other_chat_used(
     assert any("Anh/Chị Lê Thu Hà (đầu mối của Phòng Tư pháp) qua Telegram" in x for x in notices)
     assert all(x.startswith("Kính gửi Anh/Chị Hoàng Hải,") for x in notices)
     async with db.read() as conn:
-        table = ChatIdentity.__table__  # type: ignore[attr-defined]
+        table = table_of(ChatIdentity)
         found = await conn.execute(select(table.c.chat_id, table.c.active))
         active: dict[str, bool] = {r[0]: bool(r[1]) for r in found}
     assert (active["2701"], active["2702"], active[other.id]) == (False, False, True)
@@ -675,7 +676,7 @@ async def seed_city(db: Database) -> None:
 
 
 async def set_membership(db: Database, person_id: int, **values: Any) -> None:
-    table = Membership.__table__  # type: ignore[attr-defined]
+    table = table_of(Membership)
     async with db.transaction() as conn:
         await conn.execute(update(table).where(table.c.person_id == person_id).values(**values))
 
@@ -787,7 +788,7 @@ async def test_the_leaders_digest_goes_every_week_even_when_nobody_is_late(
     assert tg.texts_to(2502) == []  # the admin's digest: nobody is late
     [text] = tg.texts_to(2501)
     assert "3. Không có đơn vị nào quá hạn." in text
-    assert "48/48 (100 %) đơn vị đã nộp (48 đúng hạn, 0 muộn); 0 đơn vị chưa nộp." in text
+    assert "48/48 (100%) đơn vị đã nộp (48 đúng hạn, 0 muộn); 0 đơn vị chưa nộp." in text
 
 
 async def test_a_leader_who_left_or_changed_role_gets_no_digest_and_a_restart_sends_none_twice(

@@ -14,6 +14,7 @@ from core.campaign import CampaignFileError, bundled_campaign_path
 from storage.campaign_sync import load_campaign_file
 from storage.db import Database
 from storage.models import AuditLog, Indicator, Unit
+from storage.models import table as table_of
 from storage.queries import invites
 from storage.queries import pipeline as q
 from storage.queries.people import create_person, find_identity
@@ -171,7 +172,7 @@ async def test_failed_and_cancelled_transactions_leave_the_database_writable(
     from storage.models import ConversationState
 
     row = {"channel": "zalo", "chat_id": "c1", "state": "s", "data": {}, "updated_at": NOW}
-    insert = ConversationState.__table__.insert()  # type: ignore[attr-defined]
+    insert = table_of(ConversationState).insert()
 
     async def twice() -> None:
         async with db.transaction() as conn:
@@ -429,7 +430,7 @@ async def test_not_met_without_a_reason_is_refused_by_the_code_and_the_database(
                 office_unit_id=None,
                 now=NOW,
             )
-    table = AwardAssessment.__table__  # type: ignore[attr-defined]
+    table = table_of(AwardAssessment)
     row = {
         "campaign_id": CAMPAIGN,
         "unit_id": ka.id,
@@ -643,6 +644,6 @@ async def test_sign_off_queries_count_only_what_the_head_confirmed(db: Database)
         assert current is not None
         assert (current.id, current.on_time) == (second, False)
         # No head any more: nothing blocks (the unit's next submission counts at once).
-        m = Membership.__table__  # type: ignore[attr-defined]
+        m = table_of(Membership)
         await conn.execute(m.update().where(m.c.person_id == hung).values(active=False))
         assert not await signoff.has_head(conn, unit_id=ka.id)

@@ -63,6 +63,9 @@ from pydantic import (
     model_validator,
 )
 
+from core.dates import EARLIEST_DATE, LATEST_DATE
+from core.dates import numeric_date as _fmt_date
+
 SCHEMA_VERSION = 1
 
 #: Pass ``context={SKIP_REFERENCE_CHECKS: True}`` to ``Campaign.model_validate`` when the caller
@@ -88,9 +91,7 @@ CheckType = Literal[
 NUMERIC_TYPES: frozenset[str] = frozenset({"percent", "count", "money"})
 UNIT_FLAGS: frozenset[str] = frozenset({"has_annual_par_index"})
 
-# Sensible bounds for dates in a campaign file: a typo such as 2204 or 1024 is refused.
-EARLIEST_DATE = date(1945, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
+# Sensible bounds for dates in a campaign file (`core.dates`): a typo such as 2204 is refused.
 MAX_CAMPAIGN_DAYS = 5 * 366
 DEADLINE_MARGIN = timedelta(days=366)
 
@@ -643,10 +644,6 @@ def _as_date(value: object) -> date | None:
         except ValueError:
             return None
     return None
-
-
-def _fmt_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _items(section: object) -> Iterator[tuple[int, Mapping[str, Any]]]:

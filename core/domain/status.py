@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from core.campaign.schema import Campaign, Deadline, Indicator, Unit
+from core.dates import local_date  # also read from here by older callers
 from core.domain.periods import Month, period_for
 from core.domain.values import from_json
 from core.vntext import fold
@@ -128,11 +129,6 @@ def effective_deadlines(
 def deadlines_for(unit: Unit, deadlines: Iterable[Deadline]) -> tuple[Deadline, ...]:
     """The deadlines that concern ``unit`` (it must exist on the due date)."""
     return tuple(d for d in deadlines if d.applies_to.covers(unit) and unit.is_active_on(d.due))
-
-
-def local_date(moment: datetime, tz: ZoneInfo) -> date:
-    """The local calendar day of a UTC (or any aware) moment (the one `local_date`)."""
-    return moment.astimezone(tz).date()
 
 
 # --------------------------------------------------------------------------- periods

@@ -10,7 +10,7 @@ One canonical Python type per indicator type, and its JSON form:
 ============  ==========================================  =====================  ================
 type          canonical value                             JSON                   written as
 ============  ==========================================  =====================  ================
-``percent``   ``float``, rounded half-up to 2 decimals    number ``95.5``        ``95,5 %``
+``percent``   ``float``, rounded half-up to 2 decimals    number ``95.5``        ``95,5%``
 ``count``     ``int`` ≥ 0                                 integer ``1200``       ``1.200``
 ``money``     ``int`` đồng ≥ 0                            integer                ``4.335.000 đồng``
 ``yes_no``    ``bool``                                    ``true``/``false``     ``Có``/``Không``
@@ -55,7 +55,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Final, Literal, TypeGuard
 
-from core.campaign.schema import EARLIEST_DATE, LATEST_DATE
+from core import dates
 from core.vntext import fold
 
 __all__ = [
@@ -145,7 +145,7 @@ MONEY_EXPECTED: Final = (
     "Vui lòng nhập số tiền bằng đồng, ví dụ: 4.335.000.000, 150 triệu hoặc 4,3 tỷ."
 )
 YES_NO_EXPECTED: Final = "Vui lòng trả lời “Có” hoặc “Không” (có thể gõ: có, không, rồi, chưa)."
-DATE_EXPECTED: Final = "Vui lòng nhập ngày theo dạng ngày/tháng/năm, ví dụ: 31/03/2024."
+DATE_EXPECTED: Final = dates.DATE_EXPECTED
 TEXT_EMPTY: Final = "Vui lòng nhập nội dung, không để trống."
 
 
@@ -219,7 +219,7 @@ _MINUS = ("-", "−", "–")
 
 
 def parse_percent(text: str, *, bounds: tuple[float, float] = PERCENT_BOUNDS) -> float:
-    """``95,5%``, ``95.5``, ``95,5 %``, ``19/20`` (→ 95.0), ``100%``; within ``bounds``."""
+    """``95,5%``, ``95.5``, ``95,5%``, ``19/20`` (→ 95.0), ``100%``; within ``bounds``."""
     low, high = bounds
     if not low <= high:
         raise ValueError(f"invalid percent bounds {bounds!r}")
@@ -495,48 +495,12 @@ def _match_rating(phrase: str, levels: list[str]) -> str | None:
     return None
 
 
-_DMY_RE = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]+)")
-_ISO_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_WORDS_DATE_RE = re.compile(
-    r"(?:ngay\s*)?([0-9]{1,2})\s*thang\s*([0-9]{1,2})\s*,?\s*nam\s*([0-9]+)"
-)
-_NO_YEAR_RE = re.compile(r"(?:ngay\s*)?[0-9]{1,2}\s*(?:[/.\-]|thang)\s*[0-9]{1,2}")
-
-
 def parse_date(text: str, *, today: date | None = None) -> date:
-    """``31/03/2024``, ``31/3/2024``, ``31-03-2024``, ``31.03.2024``; not after ``today``."""
-    s = _prep(text)
-    if len(s) > _MAX_INPUT:
-        raise BadValue(DATE_EXPECTED)
-    if m := _DMY_RE.fullmatch(s):
-        day, month, year = m[1], m[3], m[4]
-    elif m := _ISO_RE.fullmatch(s):
-        year, month, day = m[1], m[2], m[3]
-    elif m := _WORDS_DATE_RE.fullmatch(s):
-        day, month, year = m[1], m[2], m[3]
-    elif _NO_YEAR_RE.fullmatch(s):
-        raise BadValue("Vui lòng ghi đủ ngày, tháng và năm, ví dụ: 31/03/2024.")
-    else:
-        raise BadValue(DATE_EXPECTED)
-    if len(year) == 2:
-        raise BadValue("Vui lòng ghi năm đủ 4 chữ số, ví dụ: 31/03/2024.")
-    if len(year) != 4:
-        raise BadValue(DATE_EXPECTED)
+    """The one date parser (:func:`core.dates.parse_date`), refusing with :class:`BadValue`."""
     try:
-        value = date(int(year), int(month), int(day))
-    except ValueError:
-        raise BadValue(
-            f"Ngày {int(day):02d}/{int(month):02d}/{year} không có trên lịch. "
-            "Vui lòng kiểm tra lại, ví dụ: 31/03/2024."
-        ) from None
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise BadValue(
-            f"Vui lòng nhập ngày trong khoảng từ {format_date(EARLIEST_DATE)} "
-            f"đến {format_date(LATEST_DATE)}."
-        )
-    if today is not None and value > today:
-        raise BadValue(f"Ngày không được sau hôm nay ({format_date(today)}).")
-    return value
+        return dates.parse_date(text, today=today)
+    except dates.BadDate as e:
+        raise BadValue(e.message) from None
 
 
 _DROPPED = frozenset({"Cc", "Cs"})
@@ -640,8 +604,8 @@ def format_number(x: float | int | Decimal, decimals: int = 2, *, grouping: bool
 
 
 def format_percent(x: float | int | Decimal, decimals: int = 2) -> str:
-    """``95.5`` → ``95,5 %`` (no thousands grouping: percents stay within ±1000)."""
-    return format_number(x, decimals, grouping=False) + " %"
+    """``95.5`` → ``95,5%``, number glued to the sign (no thousands grouping: within ±1000)."""
+    return format_number(x, decimals, grouping=False) + "%"
 
 
 def format_money(x: int) -> str:
@@ -669,9 +633,7 @@ def format_money_compact(x: float | int | Decimal, decimals: int = 2) -> str:
     return f"{format_number(amount, 0)} đồng"
 
 
-def format_date(day: date) -> str:
-    """``date(2024, 3, 31)`` → ``31/03/2024``."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+format_date = dates.numeric_date  # "31/03/2024": the one numeric date, named for values
 
 
 def format_value(type: str, value: Value, *, unit: str | None = None) -> str:
@@ -717,7 +679,7 @@ _DATE_OPS: Final = {
 
 
 def format_target(op: str, value: Value, type: str, *, unit: str | None = None) -> str:
-    """``(">=", 35, "percent")`` → ``≥ 35 %``; ``(">=", "Khá", "rating")`` → ``từ Khá trở lên``."""
+    """``(">=", 35, "percent")`` → ``≥ 35%``; ``(">=", "Khá", "rating")`` → ``từ Khá trở lên``."""
     if op not in _OP_SIGNS:
         raise ValueError(f"unknown operator {op!r}")
     match type:

@@ -2,7 +2,7 @@
 their welcome, what they may look at, and the weekly digest.
 
 Register: polite administrative Vietnamese ("Kính gửi", "Anh/Chị"), full diacritics; numbers
-and dates written the Vietnamese way (`75 %`, `01/04/2024`). The digest's figures are worked
+and dates written the Vietnamese way (`75%`, `01/04/2024`). The digest's figures are worked
 out in `schedules.digests`; here they are only worded.
 """
 

@@ -1,7 +1,7 @@
 """Every Vietnamese sentence of status and oversight (/tinhtrang and the admins' commands).
 
 Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; numbers
-and dates written the Vietnamese way (`61,2 %`, `31/03/2024`). The functions below turn the
+and dates written the Vietnamese way (`61,2%`, `31/03/2024`). The functions below turn the
 domain's results into messages; they hold no logic beyond choosing words.
 """
 
@@ -92,7 +92,7 @@ def fmt_pct(x: float | None) -> str:
 
 
 def ratio(part: int, whole: int) -> str:
-    """`30/49 (61,2 %)`."""
+    """`30/49 (61,2%)`."""
     if not whole:
         return "0/0"
     share = format_percent(100 * part / whole, 1)
@@ -175,7 +175,7 @@ INITIATIVE_STATES = {
 
 
 def indicator_text(line: IndicatorLine, *, with_period: bool = True) -> str:
-    """`Văn bản điện tử (Tháng 4/2024): 95,5 %, chỉ tiêu ≥ 100 %`."""
+    """`Văn bản điện tử (Tháng 4/2024): 95,5%, chỉ tiêu ≥ 100%`."""
     name = short(line.indicator)
     if with_period and line.period:
         name += f" ({_period(line.period)})"
@@ -349,7 +349,7 @@ def criterion_text(
     detail: bool = False,
     for_unit: bool = False,
 ) -> str:
-    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5 %, chỉ tiêu ≥ 100 %`.
+    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5%, chỉ tiêu ≥ 100%`.
 
     An officer's verdict says who gave it and when (and, unless `for_unit`, why)."""
     name = criterion_name(c, campaign)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from core.dates import day_and_time, numeric_date
 from core.domain import periods
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -23,9 +24,7 @@ ROLE_LABELS = {
 }
 
 
-def fmt_date(day: date) -> str:
-    """31/03/2024."""
-    return day.strftime("%d/%m/%Y")
+fmt_date = numeric_date  # 31/03/2024 (`core.dates`)
 
 
 def fmt_day(day: date) -> str:
@@ -35,7 +34,7 @@ def fmt_day(day: date) -> str:
 
 def fmt_time(moment: datetime) -> str:
     """08:00 ngày 29/03/2024 (a local time)."""
-    return f"{moment:%H:%M} ngày {fmt_date(moment.date())}"
+    return day_and_time(moment)
 
 
 def period_label(code: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core.dates import numeric_date
+from core.domain.values import format_number, format_percent
 from documents.drafts.fill import Context, common, numbered, render
-from documents.drafts.formatting import format_number, format_percent, numeric_date
 from documents.drafts.model import AchievementReport, Collective, IndicatorResult
 
 NOT_GIVEN = "……"
@@ -16,8 +17,8 @@ def figure(value: float | str | None, unit: str) -> str:
     if isinstance(value, str):
         return value
     if unit == "%":
-        return format_percent(value)
-    return f"{format_number(value)} {unit}".strip()
+        return format_percent(value, 1)
+    return f"{format_number(value, 1)} {unit}".strip()
 
 
 def _indicator_rows(indicators: tuple[IndicatorResult, ...]) -> Context:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.dates import ngay_thang_nam
 from documents.drafts.fill import common, numbered, render
-from documents.drafts.formatting import ngay_thang_nam
 from documents.drafts.model import CouncilMeeting
 
 DEFAULT_AGENDA = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.dates import ngay_thang_nam
 from documents.drafts.fill import Context, common, numbered, render
-from documents.drafts.formatting import ngay_thang_nam
 from documents.drafts.model import Nominee, Proposal, Scope
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")

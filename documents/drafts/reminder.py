@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core.dates import numeric_date
 from documents.drafts.fill import common, numbered, render
-from documents.drafts.formatting import data_stamp, numeric_date
+from documents.drafts.formatting import data_stamp
 from documents.drafts.model import ReminderLetter
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core.domain.values import format_number
 from documents.drafts.fill import Context, common, numbered, render
-from documents.drafts.formatting import format_int, share_percent
+from documents.drafts.formatting import share_percent
 from documents.drafts.model import CampaignSummary
 
 
@@ -11,12 +12,12 @@ def count_rows(summary: CampaignSummary) -> list[Context]:
     """The year's counts: units, reports, initiatives registered and found effective."""
     return numbered([
         {"name": "Cơ quan, đơn vị, xã, phường tham gia phong trào",
-         "value": format_int(summary.units)},
-        {"name": "Báo cáo đã tiếp nhận", "value": format_int(summary.reports)},
+         "value": format_number(summary.units, 0)},
+        {"name": "Báo cáo đã tiếp nhận", "value": format_number(summary.reports, 0)},
         {"name": "Giải pháp, sáng kiến đăng ký",
-         "value": format_int(summary.initiatives_registered)},
+         "value": format_number(summary.initiatives_registered, 0)},
         {"name": "Giải pháp, sáng kiến được đánh giá có hiệu quả",
-         "value": format_int(summary.initiatives_effective)},
+         "value": format_number(summary.initiatives_effective, 0)},
     ])
 
 
@@ -25,8 +26,8 @@ def target_rows(summary: CampaignSummary) -> list[Context]:
     return numbered([
         {
             "name": t.name,
-            "met": format_int(t.met),
-            "applicable": format_int(t.applicable),
+            "met": format_number(t.met, 0),
+            "applicable": format_number(t.applicable, 0),
             "share": share_percent(t.met, t.applicable),
         }
         for t in summary.targets

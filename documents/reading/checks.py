@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
+from core.dates import numeric_date
 from documents.reading.model import DocumentFields, Expectation, Mismatch
 from documents.reading.normalize import collapse, contains_fuzzy, key, similar
 
@@ -18,10 +18,7 @@ _GENERIC = ("ubnd", "hdnd", "phuong", "xa", "thi tran", "tp", "thanh pho", "huye
             "quan", "thi xa", "dang uy", "cong an", "mong cai")
 
 
-def format_date(d: date) -> str:
-    """Nghị định 30/2020: a zero before days under 10 and before months 1 and 2 (05/3/2024)."""
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"{d.day:02d}/{month}/{d.year}"
+format_date = numeric_date  # 05/03/2024: the product's one numeric date (`core.dates`)
 
 
 def check_document(fields: DocumentFields, expectation: Expectation, *,

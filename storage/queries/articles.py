@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import MediaArticle
+from storage.models import MediaArticle, table
 
-_A = MediaArticle.__table__  # type: ignore[attr-defined]
+_A = table(MediaArticle)
 
 
 async def add(

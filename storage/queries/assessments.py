@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from core.domain.awards import AssessmentFact
-from storage.models import AwardAssessment, AwardAssessmentHistory, Person, Unit
+from storage.models import AwardAssessment, AwardAssessmentHistory, Person, Unit, table
 from storage.queries.dialect import insert_for
 
-_A = AwardAssessment.__table__  # type: ignore[attr-defined]
-_H = AwardAssessmentHistory.__table__  # type: ignore[attr-defined]
-_P = Person.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_A = table(AwardAssessment)
+_H = table(AwardAssessmentHistory)
+_P = table(Person)
+_U = table(Unit)
 _OFFICE = _U.alias("office")
 
 MAX_COMMENT = 500

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import AuditLog
+from storage.models import AuditLog, table
 from storage.types import utcnow
 
-_T = AuditLog.__table__  # type: ignore[attr-defined]
+_T = table(AuditLog)
 
 
 async def record(

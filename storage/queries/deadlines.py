@@ -39,19 +39,20 @@ from storage.models import (
     Nomination,
     ReportSubmission,
     Unit,
+    table,
 )
 from storage.queries import signoff
 from storage.queries.dialect import insert_for
 
 log = logging.getLogger(__name__)
 
-_OV = DeadlineOverride.__table__  # type: ignore[attr-defined]
-_CAL = CalendarDay.__table__  # type: ignore[attr-defined]
-_DOC = Document.__table__  # type: ignore[attr-defined]
-_REP = ReportSubmission.__table__  # type: ignore[attr-defined]
-_INI = Initiative.__table__  # type: ignore[attr-defined]
-_NOM = Nomination.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_OV = table(DeadlineOverride)
+_CAL = table(CalendarDay)
+_DOC = table(Document)
+_REP = table(ReportSubmission)
+_INI = table(Initiative)
+_U = table(Unit)
+_NOM = table(Nomination)
 
 Source = Literal["file", "moved", "added"]
 
@@ -95,6 +96,14 @@ async def list_overrides(conn: AsyncConnection, *, campaign_id: str) -> list[Ove
         .order_by(_OV.c.code)
     )
     return [OverrideRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def deadline_changes(conn: AsyncConnection, *, campaign_id: str) -> list[DeadlineChange]:
+    """Admins' changes to deadlines (moved or added)."""
+    rows = await conn.execute(
+        select(_OV.c.code, _OV.c.due, _OV.c.spec).where(_OV.c.campaign_id == campaign_id)
+    )
+    return [DeadlineChange(code, due, spec) for code, due, spec in rows]
 
 
 def merge_deadlines(

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import DeadlineOverride, Document
+from storage.models import DeadlineOverride, Document, table
 
-_D = Document.__table__  # type: ignore[attr-defined]
-_OV = DeadlineOverride.__table__  # type: ignore[attr-defined]
+_D = table(Document)
+_OV = table(DeadlineOverride)
 
 
 @dataclass(frozen=True, slots=True)

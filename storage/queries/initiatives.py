@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Initiative, InitiativeStatusChange, Unit
+from storage.models import Initiative, InitiativeStatusChange, Unit, table
 
-_I = Initiative.__table__  # type: ignore[attr-defined]
-_C = InitiativeStatusChange.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_I = table(Initiative)
+_C = table(InitiativeStatusChange)
+_U = table(Unit)
 
 
 @dataclass(frozen=True, slots=True)

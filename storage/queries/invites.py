@@ -11,12 +11,13 @@ from enum import StrEnum
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import InviteCode, InviteThrottle, Unit
+from storage.models import InviteCode, InviteThrottle, Unit, table
+from storage.queries import audit
 from storage.queries.dialect import insert_for
 
-_I = InviteCode.__table__  # type: ignore[attr-defined]
-_T = InviteThrottle.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_I = table(InviteCode)
+_T = table(InviteThrottle)
+_U = table(Unit)
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -200,3 +201,29 @@ async def save_throttle(
 
 async def clear_throttle(conn: AsyncConnection, *, channel: str, chat_id: str) -> None:
     await conn.execute(delete(_T).where(_T.c.channel == channel, _T.c.chat_id == chat_id))
+
+
+async def issue_codes(
+    conn: AsyncConnection,
+    *,
+    unit_id: int,
+    role: str,
+    count: int,
+    now: datetime,
+    ttl: timedelta,
+    actor: str,
+) -> list[str]:
+    """Invite codes, audited, as `bot.invitations.issue_codes` gives them, inside the caller's
+    transaction (a handler already holds one; opening another would wait for it)."""
+    codes = await create_codes(
+        conn, unit_id=unit_id, role=role, count=count, now=now, ttl=ttl, created_by=actor
+    )
+    await audit.record(
+        conn,
+        actor=actor,
+        action="invite",
+        entity="unit",
+        entity_id=unit_id,
+        new={"role": role, "count": count},
+    )
+    return codes

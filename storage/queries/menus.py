@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Subquery
 
-from storage.models import ChatIdentity, Membership
+from storage.models import ChatIdentity, Membership, table
 
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
+_C = table(ChatIdentity)
+_M = table(Membership)
 
 
 def _first_membership() -> Subquery:

@@ -1,4 +1,5 @@
-"""What status, oversight, review and export read and change.
+"""What status, oversight, review and export read and change (invite codes are in
+`storage.queries.invites`, deadline changes in `storage.queries.deadlines`).
 
 Facts and the review listing take only what counts: a report or document waiting for the unit
 head's sign-off is left out, and a deadline is met when the head confirmed (see
@@ -21,14 +22,12 @@ from sqlalchemy import and_, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.domain.status import (
-    DeadlineChange,
     DocumentFact,
     InitiativeFact,
     UnitFacts,
     ValueFact,
 )
 from storage.models import (
-    DeadlineOverride,
     Document,
     IndicatorValue,
     Initiative,
@@ -36,15 +35,15 @@ from storage.models import (
     ReportSubmission,
     Unit,
 )
-from storage.queries import audit, invites, signoff
+from storage.models import table as table_of
+from storage.queries import signoff
 
-_U = Unit.__table__  # type: ignore[attr-defined]
-_V = IndicatorValue.__table__  # type: ignore[attr-defined]
-_S = ReportSubmission.__table__  # type: ignore[attr-defined]
-_D = Document.__table__  # type: ignore[attr-defined]
-_I = Initiative.__table__  # type: ignore[attr-defined]
-_O = DeadlineOverride.__table__  # type: ignore[attr-defined]
-_N = Nomination.__table__  # type: ignore[attr-defined]
+_U = table_of(Unit)
+_V = table_of(IndicatorValue)
+_S = table_of(ReportSubmission)
+_D = table_of(Document)
+_I = table_of(Initiative)
+_N = table_of(Nomination)
 
 Kinds = frozenset[str] | None  # None: every kind
 
@@ -90,14 +89,6 @@ async def unit_by_id(conn: AsyncConnection, *, campaign_id: str, unit_id: int) -
         )
     ).first()
     return UnitRef(*row) if row else None
-
-
-async def deadline_changes(conn: AsyncConnection, *, campaign_id: str) -> list[DeadlineChange]:
-    """Admins' changes to deadlines (moved or added)."""
-    rows = await conn.execute(
-        select(_O.c.code, _O.c.due, _O.c.spec).where(_O.c.campaign_id == campaign_id)
-    )
-    return [DeadlineChange(code, due, spec) for code, due, spec in rows]
 
 
 # -- facts ----------------------------------------------------------------------------------
@@ -595,35 +586,6 @@ async def corrections(conn: AsyncConnection, *, campaign_id: str, kinds: Kinds) 
             total += corrected_at - returned_at
     mean = total.total_seconds() / 3600 / corrected if corrected else None
     return Corrections(returned, corrected, mean)
-
-
-# -- invitations ----------------------------------------------------------------------------
-
-
-async def issue_codes(
-    conn: AsyncConnection,
-    *,
-    unit_id: int,
-    role: str,
-    count: int,
-    now: datetime,
-    ttl: timedelta,
-    actor: str,
-) -> list[str]:
-    """Invite codes as `bot.invitations.issue_codes` gives them, inside the caller's
-    transaction (a handler already holds one; opening another would wait for it)."""
-    codes = await invites.create_codes(
-        conn, unit_id=unit_id, role=role, count=count, now=now, ttl=ttl, created_by=actor
-    )
-    await audit.record(
-        conn,
-        actor=actor,
-        action="invite",
-        entity="unit",
-        entity_id=unit_id,
-        new={"role": role, "count": count},
-    )
-    return codes
 
 
 # -- export ---------------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import raw_sqlite
-from storage.models import ChatIdentity, Membership, Person, Unit
+from storage.models import ChatIdentity, Membership, Person, Unit, table
 from storage.types import utcnow
 
-_P = Person.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_P = table(Person)
+_M = table(Membership)
+_C = table(ChatIdentity)
+_U = table(Unit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,12 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import raw_sqlite, sqlite_time
-from storage.models import ConversationState, InboxUpdate, OutboxMessage
+from storage.models import ConversationState, InboxUpdate, OutboxMessage, table
 from storage.queries.dialect import insert_for
 
-_IN = InboxUpdate.__table__  # type: ignore[attr-defined]
-_OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
-_ST = ConversationState.__table__  # type: ignore[attr-defined]
+_IN = table(InboxUpdate)
+_OUT = table(OutboxMessage)
+_ST = table(ConversationState)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,14 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import ChatIdentity, Membership, Person, Reminder, Unit
+from storage.models import ChatIdentity, Membership, Person, Reminder, Unit, table
 from storage.queries.dialect import insert_for
 
-_R = Reminder.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-_C = ChatIdentity.__table__  # type: ignore[attr-defined]
-_P = Person.__table__  # type: ignore[attr-defined]
-_U = Unit.__table__  # type: ignore[attr-defined]
+_R = table(Reminder)
+_M = table(Membership)
+_C = table(ChatIdentity)
+_P = table(Person)
+_U = table(Unit)
 
 KEY_COLUMNS = ["campaign_id", "deadline_code", "unit_id", "person_id", "slot"]
 PLANNER_KINDS = ("remind", "escalate", "digest")
@@ -94,7 +94,7 @@ async def recipient(
         _C.c.active.is_(True),
         _C.c.channel.in_(list(channels) or [""]),
     )
-    source = _P
+    source: Any = _P
     role_col: Any = _M.c.role if unit_id is not None else None
     if unit_id is not None:
         source = source.join(

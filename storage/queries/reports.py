@@ -10,13 +10,19 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import IndicatorValue, IndicatorValueHistory, PeriodLock, ReportSubmission
+from storage.models import (
+    IndicatorValue,
+    IndicatorValueHistory,
+    PeriodLock,
+    ReportSubmission,
+    table,
+)
 from storage.queries.dialect import insert_for
 
-_V = IndicatorValue.__table__  # type: ignore[attr-defined]
-_H = IndicatorValueHistory.__table__  # type: ignore[attr-defined]
-_S = ReportSubmission.__table__  # type: ignore[attr-defined]
-_L = PeriodLock.__table__  # type: ignore[attr-defined]
+_V = table(IndicatorValue)
+_H = table(IndicatorValueHistory)
+_S = table(ReportSubmission)
+_L = table(PeriodLock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,12 +24,12 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Document, Membership, Person, ReportSubmission, Role
+from storage.models import Document, Membership, Person, ReportSubmission, Role, table
 
-_S = ReportSubmission.__table__  # type: ignore[attr-defined]
-_D = Document.__table__  # type: ignore[attr-defined]
-_M = Membership.__table__  # type: ignore[attr-defined]
-_P = Person.__table__  # type: ignore[attr-defined]
+_S = table(ReportSubmission)
+_D = table(Document)
+_M = table(Membership)
+_P = table(Person)
 
 CONFIRMED = "confirmed"
 PENDING = "pending"

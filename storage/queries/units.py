@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Unit
+from storage.models import Unit, table
 
-_U = Unit.__table__  # type: ignore[attr-defined]
+_U = table(Unit)
 
 
 @dataclass(frozen=True, slots=True)

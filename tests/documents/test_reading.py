@@ -194,7 +194,7 @@ def test_dates_after_the_window_and_unread_fields_are_said() -> None:
                           subject="Phát động phong trào thi đua Đẩy mạnh cải cách hành chính")
     messages = [m.message for m in check_document(late, EXPECTATION, unit_names=["Ka Long"])]
     assert messages == [
-        "văn bản ghi ngày 15/4/2024, sau thời gian yêu cầu (từ 01/01/2024 đến 31/3/2024)",
+        "văn bản ghi ngày 15/04/2024, sau thời gian yêu cầu (từ 01/01/2024 đến 31/03/2024)",
         "không đọc được cơ quan ban hành",
     ]
     nothing = check_document(DocumentFields(), EXPECTATION, unit_names=["Ka Long"])
@@ -203,7 +203,7 @@ def test_dates_after_the_window_and_unread_fields_are_said() -> None:
 
 def test_describe_cites_the_document_as_people_do() -> None:
     text = describe(_fields(SPEC_BY_NAME["ka_long_kh"]))
-    assert text == ("Kế hoạch số 25/KH-UBND ngày 05/3/2024 của UBND phường Ka Long về phát "
+    assert text == ("Kế hoạch số 25/KH-UBND ngày 05/03/2024 của UBND phường Ka Long về phát "
                     "động phong trào thi đua “Đẩy mạnh cải cách hành chính” năm 2024")
     qd = describe(_fields(SPEC_BY_NAME["hai_hoa_qd"]))
     assert qd.startswith("Quyết định số 112/QĐ-UBND ngày 20/02/2024 của UBND phường Hải Hoà "

@@ -26,6 +26,7 @@ from bot.app import App
 from core.messages import Incoming
 from core.settings import Settings
 from storage.db import Database
+from storage.models import table as table_of
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer, FakeUser
 from tests.fakes.telegram_server import Fault as TelegramFault
@@ -432,7 +433,7 @@ def _db(target: App | Database) -> Database:
 
 
 def _table(model: type) -> Any:
-    return model.__table__  # type: ignore[attr-defined]
+    return table_of(model)
 
 
 async def count(target: App | Database, model: type, *where: Any) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from schedules.planner import LEADER_DIGEST_CODE
-from storage.models import Reminder
+from storage.models import Reminder, table
 from tests.e2e.messengers import Messenger, values
 from tests.e2e.test_command_menus import (
     names_for,
@@ -24,7 +24,7 @@ from tests.harness import Clock, codes_for, running_bot
 # Monday 15/04/2024, 07:30 in Móng Cái (the servers' clock is in UTC).
 MONDAY_BEFORE_EIGHT = datetime(2024, 4, 15, 0, 30, tzinfo=UTC)
 DIGEST_HEAD = "TÌNH HÌNH PHONG TRÀO THI ĐUA TOÀN THÀNH PHỐ"
-LEADERS_ROW = Reminder.__table__.c.deadline_code == LEADER_DIGEST_CODE  # type: ignore[attr-defined]
+LEADERS_ROW = table(Reminder).c.deadline_code == LEADER_DIGEST_CODE
 
 
 async def recorded(
@@ -72,7 +72,7 @@ async def test_a_leader_registers_reads_and_gets_the_digest_once_across_a_restar
         await recorded(app, {"digest-2024W16": "sent"})
     assert digest.startswith("Kính gửi Anh/Chị Huy,")
     assert "Số liệu đến ngày 15/04/2024; 48 đơn vị tham gia." in digest
-    assert "0/48 (0 %) đơn vị đã nộp (0 đúng hạn, 0 muộn); 48 đơn vị chưa nộp." in digest
+    assert "0/48 (0%) đơn vị đã nộp (0 đúng hạn, 0 muộn); 48 đơn vị chưa nộp." in digest
 
     # Restarted, and a week on: the new process plans and sends (next Monday's digest comes);
     # this Monday's, due all along, is not sent again.

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from core.campaign import Campaign
 from core.domain.values import format_value, to_json
 from storage.db import Database
-from storage.models import Document, Initiative, Unit
+from storage.models import Document, Initiative, Unit, table
 from storage.queries import people, reports
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -27,7 +27,7 @@ def local(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 async def unit_id(db: Database, code: str, campaign_id: str = CAMPAIGN_ID) -> int:
-    t = Unit.__table__  # type: ignore[attr-defined]
+    t = table(Unit)
     async with db.read() as conn:
         row = (
             await conn.execute(
@@ -89,7 +89,7 @@ async def document(
     campaign_id: str = CAMPAIGN_ID,
 ) -> int:
     uid = await unit_id(db, unit_code, campaign_id)
-    t = Document.__table__  # type: ignore[attr-defined]
+    t = table(Document)
     async with db.transaction() as conn:
         return int(
             (
@@ -123,7 +123,7 @@ async def initiative(
     campaign_id: str = CAMPAIGN_ID,
 ) -> None:
     uid = await unit_id(db, unit_code, campaign_id)
-    t = Initiative.__table__  # type: ignore[attr-defined]
+    t = table(Initiative)
     async with db.transaction() as conn:
         await conn.execute(
             insert(t).values(

@@ -25,7 +25,7 @@ from core.texts import common as texts
 from core.texts import leaders as tl
 from core.texts import oversight as tx
 from storage.db import Database
-from storage.models import AuditLog, Document, InviteCode, ReportSubmission
+from storage.models import AuditLog, Document, InviteCode, ReportSubmission, table
 from tests.oversight import seed
 from tests.oversight.conftest import account
 from tests.oversight.desk import Desk
@@ -177,10 +177,10 @@ class Ids:
 async def ids(db: Database) -> Ids:
     ka = await seed.unit_id(db, "P_KA_LONG")
     media = await seed.unit_id(db, "TTTTVH")
-    s, d = ReportSubmission.__table__, Document.__table__  # type: ignore[attr-defined]
+    s, d = table(ReportSubmission), table(Document)
     from storage.models import IndicatorValue
 
-    v = IndicatorValue.__table__  # type: ignore[attr-defined]
+    v = table(IndicatorValue)
     async with db.read() as conn:
         sub = (
             await conn.execute(select(s.c.id).where(s.c.unit_id == ka, s.c.period == "2024-03"))
@@ -255,7 +255,7 @@ async def test_forged_buttons_change_nothing_outside_the_reach(
     assert desk.state_of(pvhtt) == ""  # no comment is awaited for a row out of reach
     said = await desk.send(pvhtt, "Trả lại cho vui")  # a comment would have returned a value
     assert not said.notices
-    s = ReportSubmission.__table__  # type: ignore[attr-defined]
+    s = table(ReportSubmission)
     async with db.read() as conn:
         status = (
             await conn.execute(select(s.c.review_status).where(s.c.id == known.ka_sub))
@@ -325,7 +325,7 @@ async def test_a_leader_changes_nothing_whatever_buttons_or_states_it_forges(
         assert not said.notices, state
         assert desk.state_of(leader) == "", state
     assert await counts() == before
-    s = ReportSubmission.__table__  # type: ignore[attr-defined]
+    s = table(ReportSubmission)
     async with db.read() as conn:
         status = (
             await conn.execute(select(s.c.review_status).where(s.c.id == known.ka_sub))

@@ -12,17 +12,17 @@ from sqlalchemy import select
 
 from core.campaign import Campaign
 from storage.db import Database
-from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission
+from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission, table
 from storage.queries import reports
 from tests.harness import Clock
 from tests.oversight import seed
 from tests.oversight.conftest import account
 from tests.oversight.desk import Desk
 
-_V = IndicatorValue.__table__  # type: ignore[attr-defined]
-_S = ReportSubmission.__table__  # type: ignore[attr-defined]
-_A = AuditLog.__table__  # type: ignore[attr-defined]
-_D = Document.__table__  # type: ignore[attr-defined]
+_V = table(IndicatorValue)
+_S = table(ReportSubmission)
+_A = table(AuditLog)
+_D = table(Document)
 
 
 async def audit_actions(db: Database) -> list[tuple[str, str]]:
@@ -50,7 +50,7 @@ async def test_return_one_item_then_accept_the_correction(
     assert "CHỜ DUYỆT (6)" in listing.text
     april = await desk.send(admin, listing.value("báo cáo Tháng 4/2024"), callback=True)
     assert "BÁO CÁO THÁNG 4/2024 CỦA PHƯỜNG KA LONG" in april.text
-    assert "Văn bản điện tử: 98 % – chưa đạt (chỉ tiêu ≥ 100 %)" in april.text
+    assert "Văn bản điện tử: 98% – chưa đạt (chỉ tiêu ≥ 100%)" in april.text
     pick = await desk.send(admin, april.value("Trả lại một mục"), callback=True)
     ask = await desk.send(admin, pick.value("Văn bản điện tử"), callback=True)
     assert "Vui lòng nhập nội dung đề nghị Phường Ka Long sửa mục “Văn bản điện tử”" in ask.text
@@ -84,7 +84,7 @@ async def test_return_one_item_then_accept_the_correction(
 
     status = await desk.send(lan, "/tinhtrang")
     assert "Phòng Nội vụ đề nghị sửa:" in status.text
-    assert "Văn bản điện tử (Tháng 4/2024): 98 % – “Số liệu chưa khớp" in status.text
+    assert "Văn bản điện tử (Tháng 4/2024): 98% – “Số liệu chưa khớp" in status.text
 
     # A returned report waits for its correction; then it is back in the list.
     assert "báo cáo Tháng 4/2024" not in "\n".join(
@@ -276,8 +276,8 @@ async def test_overview_with_chart_and_export(
     assert reply.attachment.kind == "photo"
     png = await asyncio.to_thread(Path(reply.attachment.path).read_bytes)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Báo cáo Tháng 3/2024: 0/48 (0 %) đơn vị đủ số liệu" in reply.text
-    assert "• UBND xã, phường: 0/17 · 5,2 % · 2/34 (5,9 %)" in reply.text
+    assert "Báo cáo Tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in reply.text
+    assert "• UBND xã, phường: 0/17 · 5,2% · 2/34 (5,9%)" in reply.text
     assert [c.value for c in reply.choices] == ["/tonghop 2/2024", "/tonghop 4/2024"]
     april = await desk.send(admin, "/tonghop 4/2024")
     assert "TỔNG HỢP PHONG TRÀO THI ĐUA – Tháng 4/2024" in april.text
@@ -301,4 +301,4 @@ async def test_overview_with_chart_and_export(
         "i2 (đạt hoặc vượt các chỉ tiêu thi đua): chưa đạt (tạm tính theo số liệu mới nhất)"
         in detail.text
     )
-    assert "Văn bản điện tử (Tháng 4/2024): 98 %, chỉ tiêu ≥ 100 %" in detail.text
+    assert "Văn bản điện tử (Tháng 4/2024): 98%, chỉ tiêu ≥ 100%" in detail.text

@@ -12,15 +12,16 @@ from core.texts import oversight as tx
 from core.texts import reporting as rtexts
 from storage.db import Database
 from storage.models import AuditLog, AwardAssessment, AwardAssessmentHistory
+from storage.models import table as table_of
 from storage.queries import assessments
 from tests.harness import Clock
 from tests.oversight import seed
 from tests.oversight.conftest import account
 from tests.oversight.desk import Desk
 
-_A = AwardAssessment.__table__  # type: ignore[attr-defined]
-_H = AwardAssessmentHistory.__table__  # type: ignore[attr-defined]
-_L = AuditLog.__table__  # type: ignore[attr-defined]
+_A = table_of(AwardAssessment)
+_H = table_of(AwardAssessmentHistory)
+_L = table_of(AuditLog)
 
 KY_LUAT = "Năm 2024 đơn vị có 01 công chức bị xử lý kỷ luật hình thức khiển trách."
 BANG_KHEN = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (tập thể)"

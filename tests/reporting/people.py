@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from core.texts.reading import READING
+from storage.models import table as table_of
 from tests.e2e.messengers import ChatUser, Messenger, TelegramChatUser, ZaloChatUser
 from tests.harness import codes_for
 
@@ -133,7 +134,7 @@ class Person:
 
 async def fetch(app: App, model: type, *columns: str, **equal: Any) -> list[tuple[Any, ...]]:
     """`columns` of the rows of `model` whose columns equal `equal`, oldest first."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     q = select(*(table.c[c] for c in columns)).order_by(table.c.id)
     for name, wanted in equal.items():
         q = q.where(table.c[name] == wanted)
