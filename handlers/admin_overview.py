@@ -185,7 +185,7 @@ async def awards_cmd(ctx: Ctx) -> None:
         if ref is None or ref.retired or not reach.covers(ref.id, ref.kind):
             ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
             return
-        if not applies(award, unit):
+        if not applies(award, unit, campaign):
             ctx.reply(tx.AWARDS_NOT_APPLICABLE.format(unit=unit.name, title=award.title))
             return
         facts = await oversight.unit_facts(

@@ -69,7 +69,7 @@ async def status(ctx: Ctx) -> None:
     deadlines = await deadlines_of(ctx)
     today, tz = today_of(ctx), tz_of(ctx)
     state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
-    award = next((a for a in machine_awards(campaign) if applies(a, unit)), None)
+    award = next((a for a in machine_awards(campaign) if applies(a, unit, campaign)), None)
     result = None
     if award is not None:
         rows = await assessments.for_unit(
