@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Any, overload
 from zoneinfo import ZoneInfo
 
+from core.domain.periods import Month
 from core.domain.values import BadValue, format_date, format_number, parse_value
 from core.messages import Choice, Kind
 from core.texts import common as texts
 from core.texts import reporting as rtexts
 from core.vntext import fold
+from handlers import lifespan
 from handlers.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
 
@@ -633,6 +635,20 @@ async def _on_confirm(ctx: Ctx, form: Form) -> None:
         kind = KINDS[form.kind]
         ctx.data.pop(FORM, None)
         ctx.state = ""
+        month = form.extra.get("month") if isinstance(form.extra, dict) else None
+        refused = (
+            lifespan.refusal(
+                ctx,
+                form.kind,
+                month=Month.from_code(str(month)) if month else None,
+            )
+            if form.kind in lifespan.WHAT
+            else None
+        )
+        if refused is not None:
+            drop_draft(ctx, form.draft_key)
+            ctx.reply(refused)
+            return
         await kind.save(ctx, form)
         drop_draft(ctx, form.draft_key)
         return

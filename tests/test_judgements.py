@@ -237,3 +237,17 @@ def test_hoa_lac_in_november(campaign: Campaign) -> None:
     assert hoa_lac.successor is not None
     assert not hoa_lac.successor.confirmed
     assert "mongcai.gov.vn" in hoa_lac.successor.source
+
+
+def test_a_moved_deadline_drops_its_note_about_the_old_date(campaign: Campaign) -> None:
+    d01 = next(d for d in campaign.deadlines if d.code == "D01")
+    d02 = next(d for d in campaign.deadlines if d.code == "D02")
+    assert d01.note is not None
+    assert "29/03/2024" in d01.note
+    assert d01.note_in_force(None) == d01.note  # the file's date is in force
+    assert d01.note_in_force(d01.due) == d01.note
+    moved = d01.model_copy(update={"due": date(2024, 4, 15)})
+    assert moved.note_in_force(d01.due) is None  # it spoke of 29/03/2024
+    # A note without a date stays with the deadline wherever it moves.
+    moved_d02 = d02.model_copy(update={"due": date(2024, 4, 30)})
+    assert moved_d02.note_in_force(d02.due) == d02.note

@@ -490,6 +490,10 @@ async def test_a_moved_deadline_sends_only_the_new_reminders(
     d01 = [x for x in tg.texts_to(2201) if deadline_of(x) == "D01"]
     assert len(d01) == 1
     assert "Hạn hoàn thành: 15/04/2024 (Thứ Hai) – còn 14 ngày." in d01[0]
+    # The file's note advises sending before Fri 29/03/2024 (31/03 is a Sunday): a date no
+    # longer in force, so it is not shown (issue 11).
+    assert "29/03/2024" not in d01[0]
+    assert "Ghi chú" not in d01[0]
     assert [deadline_of(x) for x in tg.texts_to(2201)].count("D02") == 4
     old = await reminder_rows(db, deadline_code="D01")
     assert {r["slot"]: (r["state"], r["error"]) for r in old} == {

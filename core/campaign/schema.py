@@ -95,6 +95,9 @@ IndicatorScope = Literal["unit", "city"]
 #: year must meet the target (e.g. articles every month).
 JudgedOver = Literal["latest", "every_period"]
 
+#: A date written in a note (dd/mm/yyyy), as the campaign file writes them.
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+
 NUMERIC_TYPES: frozenset[str] = frozenset({"percent", "count", "money"})
 UNIT_FLAGS: frozenset[str] = frozenset({"has_annual_par_index"})
 
@@ -455,6 +458,17 @@ class Deadline(_Model):
     decides_eligibility: StrictBool = False
     #: Whether ``note`` speaks of the file's date (dropped once the deadline is moved).
     note_about_date: StrictBool = False
+
+    def note_in_force(self, file_due: date | None) -> str | None:
+        """The note to show while ``self.due`` is the date in force; ``file_due`` is the
+        campaign file's date when an officer moved the deadline. A note that speaks of a date
+        (``note_about_date``, or one that writes a dd/mm/yyyy date) is not shown once the
+        deadline has moved off that date: its advice is about a day no longer in force."""
+        if self.note is None or file_due is None or file_due == self.due:
+            return self.note
+        if self.note_about_date or _DATE_IN_TEXT.search(self.note):
+            return None
+        return self.note
 
 
 class SignOff(_Model):

@@ -596,3 +596,88 @@ def rank(results: Iterable[AwardResult]) -> list[AwardResult]:
     refused by an officer), then by criteria met, fewer failures, more values and deadlines
     met, and name."""
     return sorted(results, key=AwardResult.sort_key)
+
+
+# --------------------------------------------------------------------------- individuals
+
+#: Indicators that speak for an individual's "thành tích xuất sắc" (seed III.2; II.2.2 and
+#: II.2.3): the head's example, discipline, initiatives, digitised records; for the media,
+#: articles and propaganda initiatives. They support the officer's verdict, never decide it.
+INDIVIDUAL_EVIDENCE: tuple[str, ...] = ("I01", "I02", "I03", "I04", "M01", "M02")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A person a unit proposes (name and position as the unit gave them)."""
+
+    full_name: str
+    position: str
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class IndividualResult:
+    """An individual's award, judged apart from their unit's: every criterion is an officer's
+    verdict (g0; "thành tích xuất sắc"); ``evidence`` is what the unit's reports show for the
+    items of seed II.2.2–II.2.3, for the officer to weigh."""
+
+    award: Award
+    candidate: Candidate
+    criteria: tuple[CriterionResult, ...]
+    evidence: tuple[IndicatorLine, ...]
+
+    @property
+    def awaiting(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.criteria if c.awaiting)
+
+    @property
+    def refused(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.criteria if c.outcome is Outcome.NOT_MET)
+
+    @property
+    def qualified(self) -> bool:
+        """Every criterion assessed as met: the person may be proposed."""
+        return all(c.satisfied for c in self.criteria)
+
+
+def individual_awards(campaign: Campaign, unit: Unit) -> tuple[Award, ...]:
+    """Awards ``unit``'s staff may be proposed for as individuals (a closed unit's people are
+    proposed by its successor, so none for a unit that did not live through the year)."""
+    if not lived_through(unit, campaign):
+        return ()
+    return tuple(
+        a
+        for a in campaign.awards
+        if a.for_ in ("individual", "both") and (a.applies_to is None or a.applies_to.covers(unit))
+    )
+
+
+def individual_evidence(
+    campaign: Campaign, unit: Unit, facts: UnitFacts
+) -> tuple[IndicatorLine, ...]:
+    """The unit's latest values of the individual-evidence items that apply to it."""
+    out = []
+    for code in INDIVIDUAL_EVIDENCE:
+        ind = campaign.indicator(code)
+        if ind is not None and ind.applies_to_unit(unit):
+            out.append(_latest_line(ind, campaign, facts))
+    return tuple(out)
+
+
+def evaluate_individual(
+    award: Award,
+    campaign: Campaign,
+    candidate: Candidate,
+    facts: UnitFacts,
+    *,
+    assessments: Assessments | None = None,
+) -> IndividualResult:
+    """``award`` for one person: the officers' verdicts for this person (``assessments`` by
+    award and criterion; missing: not assessed yet), and the evidence from their unit's facts.
+    Machine checks of a collective award (deadlines, indicators) are never applied to a
+    person: their outcome is *chưa đánh giá* until an officer decides."""
+    verdicts = assessments or {}
+    criteria = tuple(_assessed(c, verdicts.get((award.code, c.id))) for c in award.criteria)
+    return IndividualResult(
+        award, candidate, criteria, individual_evidence(campaign, candidate.unit, facts)
+    )
