@@ -251,3 +251,45 @@ def test_a_moved_deadline_drops_its_note_about_the_old_date(campaign: Campaign) 
     # A note without a date stays with the deadline wherever it moves.
     moved_d02 = d02.model_copy(update={"due": date(2024, 4, 30)})
     assert moved_d02.note_in_force(d02.due) == d02.note
+
+
+def _ctx_of(campaign: Campaign, unit_code: str, unit_name: str, day: date):  # type: ignore[no-untyped-def]
+    from typing import Any, cast
+
+    from core.messages import Incoming, Kind
+    from handlers.conversation import Ctx, Services
+    from storage.queries.people import Identity
+
+    when = at(day)
+    who = Identity(1, "Hoa", 1, unit_code, unit_name, "COMMUNE", "focal", "telegram", "1", when)
+    services = Services(
+        settings=cast(Any, None), campaign_id="c", clock=lambda: when, campaign=campaign
+    )
+    msg = Incoming("telegram", "1", "1", "1", cast(Kind, "text"))
+    return Ctx(msg=msg, conn=cast(Any, None), services=services, who=who)
+
+
+def test_removed_and_closed_units_are_refused_with_the_reason(campaign: Campaign) -> None:
+    from core.domain.periods import Month
+    from handlers import lifespan
+
+    # A unit no longer in the campaign file: nothing may be sent.
+    gone = _ctx_of(campaign, "X_BO_DI", "Xã Đã Rút", date(2024, 6, 3))
+    text = lifespan.refusal(gone, "report")
+    assert text is not None
+    assert text.startswith("Xã Đã Rút không còn trong danh sách đơn vị tham gia")
+    # Hòa Lạc before its end: it may send; November may not be reported even in October.
+    october = _ctx_of(campaign, "P_HOA_LAC", "Phường Hòa Lạc", date(2024, 10, 20))
+    assert lifespan.refusal(october, "initiative") is None
+    assert lifespan.refusal(october, "report", month=Month(2024, 10)) is None
+    november = lifespan.refusal(october, "report", month=Month(2024, 11))
+    assert november is not None
+    assert november.startswith(
+        "Phường Hòa Lạc đã kết thúc hoạt động từ ngày 01/11/2024 (sáp nhập vào phường Trần Phú); "
+        "Anh/Chị không thể gửi báo cáo cho các kỳ sau ngày này."
+    )
+    # After its end: documents refused; another ward is not concerned.
+    after = _ctx_of(campaign, "P_HOA_LAC", "Phường Hòa Lạc", date(2024, 11, 4))
+    assert lifespan.refusal(after, "document") is not None
+    ka_long = _ctx_of(campaign, "P_KA_LONG", "Phường Ka Long", date(2024, 11, 4))
+    assert lifespan.refusal(ka_long, "document") is None
