@@ -238,7 +238,11 @@ class Form:
         """Whether `q` needs an answer (or a reason), given the answers so far."""
         if not q.required:
             return False
-        return not any(self.value(key) in values for key, values in q.optional_if.items())
+        # "" in the listed values stands for "left unanswered (skipped)".
+        return not any(
+            (self.value(key) if self.value(key) is not None else "") in values
+            for key, values in q.optional_if.items()
+        )
 
     def first_missing(self) -> int | None:
         """The first question neither answered nor properly skipped (an answer elsewhere may
