@@ -35,6 +35,7 @@ from core.domain.periods import months_between, period_for, period_label
 from core.domain.status import ValueFact, effective_deadlines, local_date, meets_target
 from core.domain.values import format_target, format_value, from_json
 from core.texts import oversight as tx
+from core.texts import succession as ts
 from storage.queries import oversight
 
 if TYPE_CHECKING:
@@ -367,11 +368,19 @@ def _headers(names: Iterable[str]) -> list[Header]:
 
 def _units_sheet(book: XlsxWriter, data: ExportData) -> None:
     kinds = _kind_labels(data)
-    book.sheet(tx.SHEET_UNITS, (18, 45, 45, 18), freeze=(1, 0))
-    book.append(_headers(tx.UNIT_COLUMNS))
+    book.sheet(tx.SHEET_UNITS, (18, 45, 45, 18, 18, 45), freeze=(1, 0))
+    book.append(_headers((*tx.UNIT_COLUMNS, *ts.UNIT_LIFE_COLUMNS)))
     for ref in data.rows.units:
         unit = data.campaign.unit(ref.code)
-        book.append([ref.code, ref.name, kinds.get(ref.kind, ref.kind), unit and unit.parent])
+        book.append(
+            [
+                ref.code,
+                ref.name,
+                kinds.get(ref.kind, ref.kind),
+                unit and unit.parent,
+                *ts.life_cells(data.campaign, unit),
+            ]
+        )
 
 
 def _typed_value(ind: Indicator, fact: ValueFact) -> object:
