@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from core.campaign import Campaign
 from handlers import build_router
