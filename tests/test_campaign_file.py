@@ -943,3 +943,36 @@ def test_a_wrong_sign_off_names_the_field_and_the_line(
     [issue] = errors_of(text)
     assert (issue.path, issue.line) == (path, line_of(text, at))
     assert message in issue.message
+
+
+def test_the_participants_of_seed_ii_1_are_named_or_marked_for_confirmation() -> None:
+    """Issue 11: every group of seed II.1.1 is representable; those the plan names are in the
+    file; groups and units whose exact list the city must still confirm are marked."""
+    campaign = load_campaign(bundled_campaign_path())
+    names = {u.name for u in campaign.units}
+    for named in (  # named in the plan itself (II.1, III.3.2, IV.2–IV.4)
+        "Phòng Nội vụ",
+        "Văn phòng HĐND và UBND thành phố",
+        "Phòng Tư pháp",
+        "Phòng Văn hóa và Thông tin",
+        "Phòng Tài chính - Kế hoạch",
+        "Thanh tra thành phố",
+        "Trung tâm Hành chính công thành phố",
+        "Trung tâm Truyền thông và Văn hóa thành phố",
+        "Văn phòng Thành ủy",
+        "Ban Dân vận Thành ủy",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+        "Liên đoàn Lao động thành phố",
+    ):
+        assert named in names, named
+    kinds = {k.code: k for k in campaign.unit_kinds}
+    assert {c for c, k in kinds.items() if k.confirm_list} == {
+        "PROV_AGENCY",
+        "MEDIA",
+        "SCHOOL",
+        "COMMUNE_MASS_ORG",
+    }
+    assert all(kinds[c].note for c in kinds if kinds[c].confirm_list)
+    to_confirm = {u.code for u in campaign.units if u.confirm_list}
+    assert to_confirm == {"KBNN", "BHXH", "CCT", "CA_TP", "TT_HCC", "BQLDA", "TTYT"}
+    assert not any(u.confirm_list for u in campaign.units if u.kind == "COMMUNE")

@@ -229,10 +229,15 @@ class CampaignInfo(_Model):
 
 
 class UnitKind(_Model):
-    """A kind of participating collective (seed II.1), e.g. ``COMMUNE`` for UBND xã, phường."""
+    """A kind of participating collective (seed II.1), e.g. ``COMMUNE`` for UBND xã, phường.
+
+    ``confirm_list``: the plan names the group but not its members; the city must confirm the
+    exact list before units of this kind are added (``note`` says who)."""
 
     code: Code
     label: Text
+    confirm_list: StrictBool = False
+    note: Text | None = None
 
 
 class Successor(_Model):
