@@ -8,9 +8,10 @@ import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from core.settings import Settings
 
@@ -157,7 +158,8 @@ def units(settings: Settings, args: argparse.Namespace) -> int:
     _prepare(settings)
 
     async def go() -> list[str]:
-        from storage.campaign_sync import ensure_campaign_loaded
+        from core.campaign import Campaign
+        from storage.campaign_sync import ensure_campaign_loaded, load_definition
         from storage.db import Database
         from storage.queries.units import list_units
 
@@ -166,10 +168,11 @@ def units(settings: Settings, args: argparse.Namespace) -> int:
             cid = await ensure_campaign_loaded(database, settings.campaign_file)
             async with database.read() as conn:
                 rows = await list_units(conn, campaign_id=cid)
+                campaign = Campaign.model_validate(await load_definition(conn, campaign_id=cid))
         finally:
             await database.dispose()
         width = max((len(r.code) for r in rows), default=4)
-        return [f"{r.code:<{width}}  {r.name}  [{r.kind}]" for r in rows]
+        return [f"{r.code:<{width}}  {r.name}  [{r.kind}]{_life(campaign, r.code)}" for r in rows]
 
     for line in asyncio.run(go()):
         _print(line)
@@ -191,16 +194,18 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
         database = Database(settings.resolved_database_url())
         try:
             cid = await ensure_campaign_loaded(database, settings.campaign_file)
-            if args.role in ("leader", "admin"):
-                async with database.read() as conn:
-                    campaign = Campaign.model_validate(await load_definition(conn, campaign_id=cid))
-                refused = (
-                    _leader_refused(campaign, args.unit_code)
-                    if args.role == "leader"
-                    else _admin_refused(campaign, args.unit_code)
-                )
-                if refused:
-                    return refused
+            async with database.read() as conn:
+                campaign = Campaign.model_validate(await load_definition(conn, campaign_id=cid))
+            if campaign.unit(args.unit_code) is None:
+                return None  # not in the campaign file (retired units included)
+            today = datetime.now(ZoneInfo(campaign.campaign.timezone)).date()
+            refused = _closed_refused(campaign, args.unit_code, today)
+            if args.role == "leader":
+                refused = refused or _leader_refused(campaign, args.unit_code)
+            elif args.role == "admin":
+                refused = refused or _admin_refused(campaign, args.unit_code)
+            if refused:
+                return refused
             return await issue_codes(
                 database,
                 campaign_id=cid,
@@ -223,6 +228,39 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     for c in codes:
         _print(c)
     return 0
+
+
+def _life(campaign: Campaign, code: str) -> str:
+    """A unit's dates, as `units` shows them: `  từ 01/01/2024 đến 31/10/2024 (đã ngừng hoạt
+    động; đơn vị kế thừa: Phường Trần Phú, chưa xác nhận)`."""
+    unit = campaign.unit(code)
+    if unit is None:
+        return "  (không còn trong tệp chiến dịch)"
+    start = unit.active_from or campaign.campaign.period.start
+    end = unit.active_to
+    text = f"  từ {start:%d/%m/%Y}" + (f" đến {end:%d/%m/%Y}" if end else "")
+    if end is not None and end < campaign.campaign.period.end:
+        text += " (đã ngừng hoạt động"
+        successor = unit.successor and campaign.unit(unit.successor.unit)
+        if successor and unit.successor:
+            confirmed = "" if unit.successor.confirmed else ", chưa xác nhận"
+            text += f"; đơn vị kế thừa: {successor.name}{confirmed}"
+        text += ")"
+    return text
+
+
+def _closed_refused(campaign: Campaign, unit_code: str, today: date) -> str:
+    """Why no code may be issued for this unit ('' when it may): it left the campaign file, or
+    it has closed."""
+    unit = campaign.unit(unit_code)
+    if unit is None:
+        return ""  # an unknown (or retired) unit is reported as such by the caller
+    if unit.closed_on(today):
+        return (
+            f"Không cấp mã cho {unit.name}: đơn vị đã ngừng hoạt động từ sau ngày "
+            f"{unit.active_to:%d/%m/%Y}, mã cấp ra sẽ không dùng được."
+        )
+    return ""
 
 
 def _leader_refused(campaign: Campaign, unit_code: str) -> str:

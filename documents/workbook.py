@@ -46,6 +46,7 @@ from core.domain.periods import months_between, period_for, period_label
 from core.domain.status import ValueFact, local_date, meets_target
 from core.domain.values import format_target, format_value, from_json
 from core.texts import oversight as tx
+from core.texts import succession as ts
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -406,12 +407,21 @@ def _headers(names: Iterable[str]) -> list[Header]:
 
 def _units_sheet(book: Book, data: ExportData) -> None:
     kinds = _kind_labels(data)
-    book.sheet(tx.SHEET_UNITS, (18, 45, 45, 18), freeze=(1, 0), wrap=(1, 2))
-    book.append(_headers(tx.UNIT_COLUMNS))
+    columns = (*tx.UNIT_COLUMNS, *ts.UNIT_LIFE_COLUMNS)
+    book.sheet(tx.SHEET_UNITS, (18, 45, 45, 18, 18, 45), freeze=(1, 0), wrap=(1, 2, 5))
+    book.append(_headers(columns))
     for ref in data.rows.units:
         unit = data.campaign.unit(ref.code)
-        book.append([ref.code, ref.name, kinds.get(ref.kind, ref.kind), unit and unit.parent])
-    _filter(book, len(tx.UNIT_COLUMNS))
+        book.append(
+            [
+                ref.code,
+                ref.name,
+                kinds.get(ref.kind, ref.kind),
+                unit and unit.parent,
+                *ts.life_cells(data.campaign, unit),
+            ]
+        )
+    _filter(book, len(columns))
 
 
 def _typed_value(ind: Indicator, fact: ValueFact) -> object:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from core.campaign.schema import Award, Unit
+from core.campaign.schema import Award, ReformTasksCheck, Unit
 from core.domain.awards import (
     assessable_awards,
     machine_awards,
@@ -267,14 +267,18 @@ async def _open(ctx: Ctx, target: Target, award: Award, *, fresh: bool = False) 
     criteria = officer_criteria(award, _office(ctx))
     for c in criteria:
         current = ta.current_text(facts.get((award.code, c.id)), tz)
+        # i1 (the unit's reform tasks) may be left to what the unit reports: "bỏ qua" keeps it so.
+        own_report = isinstance(c.check, ReformTasksCheck)
         questions += [
             forms.Question(
                 key=c.id,
-                text=ta.Q_VERDICT.format(id=c.id, text=c.text, current=current, unit=unit.name),
+                text=ta.Q_VERDICT.format(id=c.id, text=c.text, current=current, unit=unit.name)
+                + (f"\n{ta.H_VERDICT_OPTIONAL}" if own_report else ""),
                 type="choice",
                 label=ta.L_VERDICT.format(id=c.id),
                 choices=ta.VERDICT_CHOICES,
-                skippable=False,
+                required=not own_report,
+                skippable=own_report,
             ),
             forms.Question(
                 key=f"{c.id}_reason",
@@ -284,7 +288,7 @@ async def _open(ctx: Ctx, target: Target, award: Award, *, fresh: bool = False) 
                 hint=ta.H_REASON,
                 skippable=False,
                 # A note is welcome with "Đạt" and required with "Không đạt".
-                optional_if={c.id: [MET]},
+                optional_if={c.id: [MET, ""] if own_report else [MET]},
                 options={"min_chars": ta.MIN_REASON, "max_chars": assessments.MAX_COMMENT},
             ),
         ]

@@ -36,6 +36,7 @@ from core.messages import Attachment, Choice
 from core.texts import assessment as ta
 from core.texts import leaders as tl
 from core.texts import oversight as tx
+from core.texts import succession as ts
 from documents import charts
 from handlers.admin_common import (
     ADMINS,
@@ -105,6 +106,9 @@ async def overview_cmd(ctx: Ctx) -> None:
         mean_hours=fixes.mean_hours,
         acts=reach.acts,
     )
+    closed = ts.closed_section(campaign, today, [u for u in campaign.units if reach.sees(u.kind)])
+    if closed:  # units that ended, with their last day and successor (issue 11)
+        text += "\n\n" + "\n".join(closed)
     folder = _files(ctx, "charts")
     path = folder / f"tonghop-{uuid.uuid4().hex}.png"
 
@@ -182,7 +186,7 @@ async def awards_cmd(ctx: Ctx) -> None:
         if ref is None or ref.retired or not reach.covers(ref.id, ref.kind):
             ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
             return
-        if not applies(award, unit):
+        if not applies(award, unit, campaign):
             ctx.reply(tx.AWARDS_NOT_APPLICABLE.format(unit=unit.name, title=award.title))
             return
         facts = await oversight.unit_facts(

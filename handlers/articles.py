@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from core.domain.values import BadValue, format_date
 from core.texts import reporting as texts
-from handlers import forms
+from handlers import forms, lifespan
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import articles, audit
@@ -64,6 +64,10 @@ async def article(ctx: Ctx) -> None:
     if who is None:
         return
     ctx.clear()  # a form left open is parked, to be offered back
+    refused = lifespan.refusal(ctx, "article")
+    if refused is not None:
+        ctx.reply(refused)
+        return
     if who.unit_kind not in MEDIA_KINDS:
         ctx.reply(texts.ARTICLE_NOT_MEDIA.format(unit=who.unit_name))
         return

@@ -32,7 +32,7 @@ from core.domain.values import BadValue, format_date, format_number
 from core.texts import reading as tr
 from core.texts import reporting as texts
 from core.texts import signoff as ts
-from handlers import forms, signoff
+from handlers import forms, lifespan, signoff
 from handlers.conversation import Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.models import REPORTERS
@@ -72,6 +72,10 @@ forms.register_text_parser("doc_number", parse_doc_number)
 @router.command("nopvanban", description=texts.CMD_DOCUMENT, roles=REPORTERS)
 async def submit(ctx: Ctx) -> None:
     ctx.clear()  # a form left open is parked, to be offered back
+    refused = lifespan.refusal(ctx, "document")
+    if refused is not None:
+        ctx.reply(refused)
+        return
     await _open(ctx)
 
 

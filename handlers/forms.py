@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any, overload
 from zoneinfo import ZoneInfo
 
+from core.domain.periods import Month
 from core.domain.values import BadValue, format_date, format_number, parse_value
 from core.messages import Choice, Incoming, Kind
 from core.texts import common as texts
 from core.texts import reporting as rtexts
 from core.vntext import fold
+from handlers import lifespan
 from handlers.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
 
@@ -260,7 +262,11 @@ class Form:
         """Whether `q` needs an answer (or a reason), given the answers so far."""
         if not q.required:
             return False
-        return not any(self.value(key) in values for key, values in q.optional_if.items())
+        # "" in the listed values stands for "left unanswered (skipped)".
+        return not any(
+            (self.value(key) if self.value(key) is not None else "") in values
+            for key, values in q.optional_if.items()
+        )
 
     def first_missing(self) -> int | None:
         """The first question neither answered nor properly skipped (an answer elsewhere may
@@ -763,6 +769,20 @@ async def _on_confirm(ctx: Ctx, form: Form) -> None:
         kind = KINDS[form.kind]
         ctx.data.pop(FORM, None)
         ctx.state = ""
+        month = form.extra.get("month") if isinstance(form.extra, dict) else None
+        refused = (
+            lifespan.refusal(
+                ctx,
+                form.kind,
+                month=Month.from_code(str(month)) if month else None,
+            )
+            if form.kind in lifespan.WHAT
+            else None
+        )
+        if refused is not None:
+            drop_draft(ctx, form.draft_key)
+            ctx.reply(refused)
+            return
         await kind.save(ctx, form)
         drop_draft(ctx, form.draft_key)
         return

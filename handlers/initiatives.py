@@ -19,7 +19,7 @@ from core.campaign.schema import Campaign as CampaignDef
 from core.messages import Choice
 from core.texts import reporting as texts
 from core.vntext import fold
-from handlers import forms
+from handlers import forms, lifespan
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import audit, initiatives
@@ -71,6 +71,10 @@ async def initiative(ctx: Ctx) -> None:
     if who is None:
         return
     ctx.clear()  # a form left open (this one or another) is parked, to be offered back
+    refused = lifespan.refusal(ctx, "initiative")
+    if refused is not None:
+        ctx.reply(refused)
+        return
     existing = await initiatives.for_unit(
         ctx.conn, campaign_id=ctx.campaign_id, unit_id=who.unit_id
     )

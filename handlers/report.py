@@ -14,7 +14,7 @@ from core.domain.values import format_target
 from core.messages import Choice
 from core.texts import common as texts
 from core.vntext import fold
-from handlers import forms, signoff
+from handlers import forms, lifespan, signoff
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import audit, reports
@@ -78,6 +78,10 @@ def question_for(ind: Indicator, period: str, scale: tuple[str, ...]) -> forms.Q
 @router.command("baocao", description=texts.CMD_REPORT, roles=REPORTERS)
 async def report(ctx: Ctx) -> None:
     ctx.clear()  # a form still open (this month's too) is parked, so it is offered back
+    refused = _removed(ctx)
+    if refused is not None:
+        ctx.reply(refused)
+        return
     if ctx.args:
         month = parse_month(ctx.args)
         if month is not None:
@@ -142,9 +146,22 @@ def _typed_month(ctx: Ctx, text: str) -> tuple[Month | None, Month | None]:
     return month, position if is_bare and position is not None and position != month else None
 
 
+def _removed(ctx: Ctx) -> str | None:
+    """Why the unit may not report at all (it left the campaign file), or None."""
+    who = ctx.who
+    if who is None or ctx.campaign.unit(who.unit_code) is not None:
+        return None
+    return lifespan.refusal(ctx, "report")
+
+
 def _month_choices(ctx: Ctx) -> list[Choice]:
-    p = ctx.campaign.campaign.period
-    return [Choice(m.label, m.code) for m in offered_months(forms.local_today(ctx), p.start, p.end)]
+    campaign = ctx.campaign
+    p = campaign.campaign.period
+    end = p.end
+    unit = campaign.unit(ctx.who.unit_code) if ctx.who is not None else None
+    if unit is not None and unit.active_to is not None:
+        end = min(end, unit.active_to)  # a unit that closed reports the months it lived
+    return [Choice(m.label, m.code) for m in offered_months(forms.local_today(ctx), p.start, end)]
 
 
 @router.state(RESUME)
@@ -179,6 +196,11 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
             ),
             _month_choices(ctx),
         )
+        return
+    refused = lifespan.refusal(ctx, "report", month=month)
+    if refused is not None:
+        ctx.clear()
+        ctx.reply(refused)
         return
     unit = campaign.unit(who.unit_code)
     due = [

@@ -10,10 +10,11 @@ head, are listed after the status (for the head: what waits for them).
 
 from __future__ import annotations
 
-from core.domain.awards import applies, evaluate, machine_awards
+from core.domain.awards import applies, evaluate, machine_awards, predecessors_of
 from core.domain.status import unit_status
 from core.texts import leaders as tl
 from core.texts import oversight as tx
+from core.texts import succession as ts
 from handlers import document_reading, signoff
 from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
 from handlers.conversation import Ctx, Router
@@ -39,7 +40,16 @@ async def status(ctx: Ctx) -> None:
         if named is None:
             ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
             return
-        if named.code != who.unit_code:
+        # A unit's people may read the units it took over (their history is theirs).
+        own = campaign.unit(who.unit_code)
+        inherited = {u.code for u in predecessors_of(own, campaign)} if own else set()
+        if named.code in inherited:
+            found = await get_unit_by_code(
+                ctx.conn, campaign_id=ctx.campaign_id, code=named.code
+            )
+            if found is not None:
+                unit_id, unit = found.id, named
+        elif named.code != who.unit_code:
             reach = admin_reach(ctx)
             if reach is None:
                 ctx.reply(tx.OWN_UNIT_ONLY.format(unit=who.unit_name))
@@ -60,7 +70,7 @@ async def status(ctx: Ctx) -> None:
     deadlines = await deadlines_of(ctx)
     today, tz = ctx.today(), ctx.tz
     state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
-    award = next((a for a in machine_awards(campaign) if applies(a, unit)), None)
+    award = next((a for a in machine_awards(campaign) if applies(a, unit, campaign)), None)
     result = None
     if award is not None:
         rows = await assessments.for_unit(
@@ -77,6 +87,15 @@ async def status(ctx: Ctx) -> None:
             assessments=assessments.as_facts(rows),
         )
     text = tx.unit_status_text(state, result, campaign=campaign, tz=tz)
+    for pred in predecessors_of(unit, campaign):  # the history it took over (issue 11)
+        found = await get_unit_by_code(
+            ctx.conn, campaign_id=ctx.campaign_id, code=pred.code
+        )
+        if found is not None:
+            pred_facts = await oversight.unit_facts(
+                ctx.conn, campaign_id=ctx.campaign_id, unit_id=found.id
+            )
+            text += "\n\n" + ts.predecessor_line(pred, pred_facts)
     ctx.reply(text)
     read = await document_reading.status_section(ctx, unit_id)  # what the bot read, flags
     if read:

@@ -493,7 +493,7 @@ class ReminderSender:
             days_left=days_left,
             missing=missing,
             command=d.command,
-            note=d.note,
+            note=d.note_in_force(eff.file_due),
             last_working_day=last_working,
             late_planned=planned_local,
         )

@@ -599,3 +599,21 @@ class DossierReview(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_type=Text)
     at: datetime = _ts()
     by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Individual(SQLModel, table=True):
+    """A person a unit proposes for an award (seed II.1.2: cán bộ, công chức, viên chức, người
+    lao động; phóng viên): name and position as the unit's focal point gives them. Not a user of
+    the bot. A removal keeps the row (``removed``); every change is also in the audit log."""
+
+    __tablename__ = "individual"
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    full_name: str = Field(sa_type=Text)
+    position: str = Field(sa_type=Text)
+    removed: bool = False
+    created_at: datetime = _ts()
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    updated_at: datetime = _ts()
+    updated_by: int | None = Field(default=None, foreign_key="person.id")

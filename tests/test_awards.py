@@ -48,7 +48,7 @@ def ward_year(
     """A ward's whole year: every target met unless told otherwise."""
     values = {
         ("T01", "2024-ONCE"): ValueFact(True, "Có"),
-        ("T07", "2024-ONCE"): ValueFact(True, "Có"),
+        ("T00", "2024"): ValueFact(100.0, "100 %"),
         ("T12", "2024-ONCE"): ValueFact(rating, rating),
         ("T06", "2024-Q4"): ValueFact(True, "Có"),
         ("T13", "2024-Q4"): ValueFact("Tốt", "Tốt"),
@@ -118,7 +118,6 @@ def test_a_ward_that_met_everything_is_eligible(campaign: Campaign) -> None:
         "T01",
         "T04",
         "T06",
-        "T07",
         "T09",
         "T11",
         "T12",
@@ -147,12 +146,15 @@ def test_a_rating_below_kha_fails_i3_but_not_for_units_without_an_index(
     assert outcomes(party)["i3"] is Outcome.NOT_APPLICABLE
 
 
-def test_a_late_launch_document_fails_i1(campaign: Campaign) -> None:
+def test_a_late_launch_document_is_shown_as_lateness_not_a_failed_i1(campaign: Campaign) -> None:
+    # Issue 11: i1 is the unit's reform tasks (plan III.2), not the bot's paperwork deadlines.
+    # Before, the late launch document failed i1; the plan's verdict is i1 met, lateness shown.
     result = result_for(campaign, "P_KA_LONG", ward_year(launch=date(2024, 4, 2)))
     i1 = next(c for c in result.criteria if c.criterion.id == "i1")
-    assert i1.outcome is Outcome.NOT_MET
-    [late] = i1.failing_deadlines()
+    assert i1.outcome is Outcome.MET
+    [late] = i1.lateness
     assert (late.deadline.code, late.state, late.days) == ("D01", "late", 2)
+    assert result.eligible
 
 
 def test_during_the_year_the_outcomes_are_open_or_provisional(campaign: Campaign) -> None:
@@ -168,7 +170,7 @@ def test_during_the_year_the_outcomes_are_open_or_provisional(campaign: Campaign
     )
     result = result_for(campaign, "P_KA_LONG", facts, today=date(2024, 4, 15))
     got = {c.criterion.id: c for c in result.criteria}
-    assert got["i1"].outcome is Outcome.OPEN  # D03 is not due yet
+    assert got["i1"].outcome is Outcome.OPEN  # the year's reform plan is not reported yet
     assert got["i2"].outcome is Outcome.NOT_MET
     assert got["i2"].provisional
     missing = [i.indicator.code for i in got["i2"].indicators if i.state is IndicatorState.MISSING]
@@ -291,9 +293,13 @@ def test_which_awards_an_office_assesses_for_a_unit(campaign: Campaign) -> None:
         "GK_CT_TP",
     ]
     bk = next(a for a in campaign.awards if a.code == "BK_CT_TINH")
-    assert [c.id for c in officer_criteria(bk)] == ["g0"]
+    # i1 (the unit's reform tasks) is Phòng Nội vụ's to assess through /danhgia too.
+    assert [c.id for c in officer_criteria(bk)] == ["g0", "i1"]
     results = officer_results(bk, {("BK_CT_TINH", "g0"): verdict(True)})
-    assert [(c.criterion.id, c.outcome) for c in results] == [("g0", Outcome.MET)]
+    assert [(c.criterion.id, c.outcome) for c in results] == [
+        ("g0", Outcome.MET),
+        ("i1", Outcome.ASSESSMENT),
+    ]
 
 
 def test_a_criterion_reserved_to_one_office_is_assessed_by_that_office_only(

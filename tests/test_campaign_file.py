@@ -26,6 +26,8 @@ from core.campaign import (
 )
 
 ALL_KINDS = {
+    "SCHOOL",
+    "COMMUNE_MASS_ORG",
     "CITY_OFFICE",
     "CITY_PSU",
     "EDU_HEALTH_PSU",
@@ -178,7 +180,11 @@ def test_initiatives_and_year_end_report_deadlines() -> None:
     assert d02.due == date(2024, 3, 31)
     assert d03.fulfilled_by.report is not None
     assert d03.fulfilled_by.report.frequency == "annual"
-    assert d03.due == date(2024, 12, 31)
+    # Issue 11: the plan sets no year-end report date; the city's is after the year ends.
+    assert d03.due == date(2025, 1, 15)
+    assert (d02.source, d03.source) == ("city", "city")
+    assert not d02.decides_eligibility
+    assert not d03.decides_eligibility
     hoa_lac = campaign.unit("P_HOA_LAC")
     assert hoa_lac is not None
     assert [d.code for d in campaign.deadlines_for(hoa_lac)] == ["D01", "D02"]
@@ -186,6 +192,7 @@ def test_initiatives_and_year_end_report_deadlines() -> None:
 
 # code: (type, op, value) exactly as in seed II.2.1–II.2.3
 SEED_TARGETS: dict[str, tuple[str, str | None, object]] = {
+    "T00": ("percent", ">=", 100),
     "T01": ("yes_no", "==", True),
     "T02": ("percent", ">=", 100),
     "T03": ("text", None, None),
@@ -200,8 +207,6 @@ SEED_TARGETS: dict[str, tuple[str, str | None, object]] = {
     "E04": ("percent", ">=", 100),
     "E05": ("count", ">=", 200),
     "E06": ("percent", ">=", 73),
-    "T07": ("yes_no", "==", True),
-    "T08": ("percent", ">=", 10),
     "T09": ("yes_no", "==", True),
     "T10": ("yes_no", "==", True),
     "T11": ("percent", ">=", 100),
@@ -237,10 +242,16 @@ def test_city_wide_figures_are_reported_by_one_office() -> None:
     campaign = bundled()
     owners = {
         code: campaign.indicator(code).applies_to_units  # type: ignore[union-attr]
-        for code in ("T02", "T08", "E01A", "E01B", "E01C", "E02", "E03", "E04", "E05", "E06")
+        for code in ("T02", "E01A", "E01B", "E01C", "E02", "E03", "E04", "E05", "E06")
     }
     assert owners["T02"] == ("PTP",)
-    assert owners["T08"] == ("PNV",)
+    # The economic figures are the city's outcomes, judged as the city's (issue 11).
+    assert all(
+        campaign.indicator(c).scope == "city"  # type: ignore[union-attr]
+        for c in ("E01A", "E01B", "E01C", "E02", "E03", "E04", "E05", "E06")
+    )
+    assert campaign.indicator("T07") is None  # the /sangkien register answers these
+    assert campaign.indicator("T08") is None
     assert all(owners[c] == ("PTCKH",) for c in ("E01A", "E01B", "E01C", "E02", "E03", "E04"))
     for code in owners:
         assert campaign.indicator(code).applies_to == ()  # type: ignore[union-attr]
@@ -292,7 +303,7 @@ def test_provincial_award_criteria_i1_to_i3() -> None:
     checks = {c.id: c.check for c in collective.criteria}
     assert [c.id for c in collective.criteria] == ["g0", "i1", "i2", "i3"]
     assert checks["g0"].type == "admin_assessment"
-    assert checks["i1"].type == "deadlines_met"
+    assert checks["i1"].type == "reform_tasks"  # the unit's reform tasks, not deadlines
     assert checks["i2"].type == "indicators_met"
     i3 = checks["i3"]
     assert isinstance(i3, RatingAtLeastCheck)
@@ -417,10 +428,10 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "active_to before active_from",
-        "    active_to: 2024-10-31\n",
-        "    active_from: 2024-11-15\n    active_to: 2024-10-31\n",
-        f"{_unit('P_HOA_LAC')}.active_to",
-        "    active_to: 2024-10-31",
+        "    until: 2024-10-31\n",
+        "    active_from: 2024-11-15\n    until: 2024-10-31\n",
+        f"{_unit('P_HOA_LAC')}.until",
+        "    until: 2024-10-31",
     ),
     (
         "rating target not on the scale",
@@ -487,9 +498,9 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "indicator applies to nobody",
-        "    applies_to_units: [PNV]\n",
+        "    applies_to_units: [PQLDT]\n",
         "    applies_to_units: []\n",
-        f"{_ind('T08')}.applies_to_units",
+        f"{_ind('E06')}.applies_to_units",
         "    applies_to_units: []",
     ),
     (
@@ -557,7 +568,7 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "date far outside the campaign",
-        "due: 2024-12-31",
+        "due: 2025-01-15",
         "due: 2204-12-31",
         "deadlines[2].due",
         "due: 2204-12-31",
@@ -565,7 +576,8 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     (
         "deadline for an unknown unit",
         "applies_to: {kinds: [CITY_OFFICE, CITY_PSU, EDU_HEALTH_PSU, COMMUNE, PROV_AGENCY, "
-        "PARTY_BODY, MASS_ORG, MEDIA]}\n    fulfilled_by: {document: LAUNCH_DOC}",
+        "PARTY_BODY, MASS_ORG, MEDIA, SCHOOL, COMMUNE_MASS_ORG]}\n"
+        "    fulfilled_by: {document: LAUNCH_DOC}",
         "applies_to: {units: [PNV, XYZ]}\n    fulfilled_by: {document: LAUNCH_DOC}",
         "deadlines[0].applies_to.units[1]",
         "applies_to: {units: [PNV, XYZ]}",
@@ -628,10 +640,10 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "unknown check type",
-        "check: {type: deadlines_met, deadlines: [D01, D02, D03]}",
-        "check: {type: deadline_met}",
-        "awards[0].criteria[1].check.type",
-        "check: {type: deadline_met}",
+        "check: {type: indicators_met, initiatives: 1}",
+        "check: {type: indicator_met, initiatives: 1}",
+        "awards[0].criteria[2].check.type",
+        "check: {type: indicator_met",
     ),
     (
         "unknown award audience",
@@ -702,7 +714,7 @@ def test_several_errors_are_reported_at_once_in_line_order() -> None:
         ("  coordinator_unit: PNV\n", "  coordinator_unit: SNV\n"),
         ('name: "Văn phòng Thành ủy", kind: PARTY_BODY}', 'name: "Văn phòng Thành ủy", kind: X}'),
         ('target: {op: ">=", value: 6.5}', 'target: {op: "=>", value: 6.5}'),
-        ("check: {type: deadlines_met,", "check: {type: deadline_met,"),
+        ("check: {type: indicators_met,", "check: {type: indicator_met,"),
         ("    frequency: semiannual\n", "    frequency: semiannual\n    frequency: monthly\n"),
     ]:
         text = text.replace(old, new, 1)
@@ -713,7 +725,7 @@ def test_several_errors_are_reported_at_once_in_line_order() -> None:
         (f"{_unit('VP_TU')}.kind", line_of(text, "kind: X}")),
         (f"{_ind('T03')}.frequency", line_of(text, "frequency: monthly")),
         (f"{_ind('E01A')}.target.op", line_of(text, '"=>"')),
-        ("awards[0].criteria[1].check.type", line_of(text, "deadline_met")),
+        ("awards[0].criteria[2].check.type", line_of(text, "indicator_met")),
     ]
     rendered = str(CampaignFileError("f.yaml", errors)).splitlines()
     assert len(rendered) == 5
@@ -950,3 +962,36 @@ def test_the_launch_documents_expect_block_and_its_window() -> None:
     assert DocumentType(code="X", label="Báo cáo").expect is None  # backward compatible
     with pytest.raises(ValidationError):
         DocumentExpect(issued_from=date(2024, 3, 31), issued_to=date(2024, 1, 1))
+
+
+def test_the_participants_of_seed_ii_1_are_named_or_marked_for_confirmation() -> None:
+    """Issue 11: every group of seed II.1.1 is representable; those the plan names are in the
+    file; groups and units whose exact list the city must still confirm are marked."""
+    campaign = load_campaign(bundled_campaign_path())
+    names = {u.name for u in campaign.units}
+    for named in (  # named in the plan itself (II.1, III.3.2, IV.2–IV.4)
+        "Phòng Nội vụ",
+        "Văn phòng HĐND và UBND thành phố",
+        "Phòng Tư pháp",
+        "Phòng Văn hóa và Thông tin",
+        "Phòng Tài chính - Kế hoạch",
+        "Thanh tra thành phố",
+        "Trung tâm Hành chính công thành phố",
+        "Trung tâm Truyền thông và Văn hóa thành phố",
+        "Văn phòng Thành ủy",
+        "Ban Dân vận Thành ủy",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+        "Liên đoàn Lao động thành phố",
+    ):
+        assert named in names, named
+    kinds = {k.code: k for k in campaign.unit_kinds}
+    assert {c for c, k in kinds.items() if k.confirm_list} == {
+        "PROV_AGENCY",
+        "MEDIA",
+        "SCHOOL",
+        "COMMUNE_MASS_ORG",
+    }
+    assert all(kinds[c].note for c in kinds if kinds[c].confirm_list)
+    to_confirm = {u.code for u in campaign.units if u.confirm_list}
+    assert to_confirm == {"KBNN", "BHXH", "CCT", "CA_TP", "TT_HCC", "BQLDA", "TTYT"}
+    assert not any(u.confirm_list for u in campaign.units if u.kind == "COMMUNE")

@@ -228,10 +228,10 @@ def test_campaign_check_names_the_line_in_vietnamese(db: Path, tmp_path: Path) -
 def test_campaign_check_refuses_a_percent_over_100_and_a_deadline_outside_the_year(
     db: Path, tmp_path: Path
 ) -> None:
-    path = _campaign_variant(tmp_path, "due: 2024-12-31", "due: 2025-01-15")
+    path = _campaign_variant(tmp_path, "due: 2024-03-31", "due: 2025-06-30")
     result = run(["campaign", "check", str(path)], db)
     assert result.returncode == 1
-    assert "15/01/2025 nằm ngoài khoảng" in result.stderr
+    assert "30/06/2025 nằm ngoài khoảng 01/01/2024–02/04/2025" in result.stderr
     path = _campaign_variant(
         tmp_path,
         'unit: "%"\n    target: {op: ">=", value: 100}',

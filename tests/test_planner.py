@@ -408,13 +408,18 @@ async def test_who_gets_what(db: Database) -> None:
     # Hòa Lạc closes on 31/10/2024: D01 applies, the year-end report D03 does not.
     assert of(hoa_lac)
     assert not of(hoa_lac, "D03")
-    assert [s for s, _ in of(focal, "D03")] == [
-        "before-14",
-        "before-7",
-        "before-1",
-        "before-0",
-        *[f"after-{k}" for k in range(1, 11)],
+    # D03 is the city's own date, after the year ends: Wed 15/01/2025 (issue 11). Its 14-day
+    # reminder falls on New Year's Day, so it goes on 02/01; the 3-day one (Sun 12/01) on 13/01.
+    assert of(focal, "D03")[:5] == [
+        ("before-14", d("02/01/2025")),
+        ("before-7", d("08/01/2025")),
+        ("before-3", d("13/01/2025")),
+        ("before-1", d("14/01/2025")),
+        ("before-0", d("15/01/2025")),
     ]
+    assert [s for s, _ in of(focal, "D03")][5:] == [f"after-{k}" for k in range(1, 11)]
+    # No reminder in the week of Tết 2025 (27–31/01), when no day is worked.
+    assert not [x for _, x in of(focal, "D03") if d("27/01/2025") <= x <= d("02/02/2025")]
     # Registered on 26/03 at 10:00: nothing from before that.
     assert of(late_joiner)[0] == ("before-3", d("28/03/2024"))
 
@@ -537,12 +542,12 @@ async def test_leaders_get_the_city_digest_on_the_first_working_day_of_every_wee
     ]
     assert d("04/09/2024") in days
     assert not {d("02/09/2024"), d("03/09/2024")} & set(days)
-    # One a week until eight weeks after the last due date (31/12/2024), none in the week of
-    # Tết 2025, when no day is worked.
+    # One a week until eight weeks after the last due date (the award dossiers, the city's
+    # 31/01/2025), none in the week of Tết 2025, when no day is worked.
     assert len({x.isocalendar()[:2] for x in days}) == len(days)
-    assert days[-1] == d("24/02/2025")
+    assert days[-1] == d("24/03/2025")
     assert not [x for x in days if d("27/01/2025") <= x <= d("02/02/2025")]
-    assert len(days) == 47
+    assert len(days) == 51
     # The admins' digest has the same slots; the late-registered leader starts the week after.
     assert digests(pnv, DIGEST_CODE) == digests(chair)
     assert digests(vice)[0] == local("16/04/2024")

@@ -225,7 +225,7 @@ async def test_the_mong_cai_2024_schedule_on_a_simulated_year(
             await register(db, "TTTTVH", "focal", chat=media, at=clock(), name="Lý Khánh")
         if day == d("05/04/2024"):
             await register_initiative(db, "PTP", at=clock())
-        if day == d("20/12/2024"):
+        if day == d("09/01/2025"):
             await submit_report(db, "TTYT", "2024", at=clock())
 
     down = (d("05/04/2024") + timedelta(days=1), d("09/04/2024"))  # Sat 06/04 – Tue 09/04
@@ -235,7 +235,7 @@ async def test_the_mong_cai_2024_schedule_on_a_simulated_year(
         rec = Recording(channel, clock, vt)
         sender = sender_for(db, {"telegram": rec}, clock, vt)
         day = d("01/03/2024")
-        while day <= d("31/12/2024"):
+        while day <= d("15/01/2025"):  # D03, the year's report, is due 15/01/2025
             if not down[0] <= day <= down[1]:
                 clock.now = local(day.strftime("%d/%m/%Y"), 7)
                 await plan(db, campaign=camp, clock=clock)
@@ -253,24 +253,27 @@ async def test_the_mong_cai_2024_schedule_on_a_simulated_year(
     # the downtime and went on 10/04, marked late.
     assert days_of(log, ka_long, "D01") == full
     assert days_of(log, ka_long, "D02") == full
+    # D03 is the city's own date, after the year ends (issue 11): 15/01/2025. The 14-day
+    # reminder falls on New Year's Day and goes on 02/01.
     assert days_of(log, ka_long, "D03") == [
-        d("17/12/2024"),
-        d("24/12/2024"),
-        d("30/12/2024"),
-        d("31/12/2024"),
+        d("02/01/2025"),
+        d("08/01/2025"),
+        d("13/01/2025"),
+        d("14/01/2025"),
+        d("15/01/2025"),
     ]
     # Escalation: the deputy after two reminders past due went unanswered, then the head.
     assert days_of(log, ka_long_deputy, "D01") == [d("11/04/2024")]
     assert days_of(log, ka_long_deputy, "D02") == [d("11/04/2024")]
     assert days_of(log, ka_long_head, "D01") == [d("16/04/2024")]
-    assert days_of(log, ka_long_head, "D03") == []  # the year-end escalation is in January
+    assert days_of(log, ka_long_head, "D03") == []  # the escalation comes after 15/01/2025
     # Phòng Tư pháp sent its launch document on 20/03 and registered an initiative on 05/04.
     assert days_of(log, ptp, "D01") == [d("18/03/2024")]
     assert days_of(log, ptp, "D02") == full[:5]
     # The media centre's focal point registered on 26/03 at 10:00: nothing from before.
     assert days_of(log, media, "D01") == full[2:]
-    # Trung tâm Y tế reported for 2024 on 20/12: only the 14-day reminder of D03.
-    assert days_of(log, ttyt, "D03") == [d("17/12/2024")]
+    # Trung tâm Y tế reported for 2024 on 09/01/2025: the reminders of D03 stop there.
+    assert days_of(log, ttyt, "D03") == [d("02/01/2025"), d("08/01/2025")]
     assert days_of(log, ttyt, "D01") == full
     # Hòa Lạc closes on 31/10/2024: reminded for the Quarter I deadlines, not the year-end one.
     assert days_of(log, hoa_lac, "D01") == full
@@ -322,7 +325,7 @@ async def test_the_mong_cai_2024_schedule_on_a_simulated_year(
     assert "hôm nay là ngày làm việc cuối cùng trước hạn" in friday
     assert "đã quá hạn 3 ngày" in by_day[(d("03/04/2024"), str(ka_long), "D01")]
     assert "/sangkien" in by_day[(d("18/03/2024"), str(ka_long), "D02")]
-    assert "Báo cáo kết quả năm 2024" in by_day[(d("17/12/2024"), str(ka_long), "D03")]
+    assert "Báo cáo kết quả năm 2024" in by_day[(d("02/01/2025"), str(ka_long), "D03")]
     late = by_day[(d("10/04/2024"), str(ka_long), "D01")]
     assert "gửi muộn" in late
     assert "lẽ ra được gửi lúc 08:00 ngày 08/04/2024" in late
@@ -491,6 +494,10 @@ async def test_a_moved_deadline_sends_only_the_new_reminders(
     d01 = [x for x in tg.texts_to(2201) if deadline_of(x) == "D01"]
     assert len(d01) == 1
     assert "Hạn hoàn thành: 15/04/2024 (Thứ Hai) – còn 14 ngày." in d01[0]
+    # The file's note advises sending before Fri 29/03/2024 (31/03 is a Sunday): a date no
+    # longer in force, so it is not shown (issue 11).
+    assert "29/03/2024" not in d01[0]
+    assert "Ghi chú" not in d01[0]
     assert [deadline_of(x) for x in tg.texts_to(2201)].count("D02") == 4
     old = await reminder_rows(db, deadline_code="D01")
     assert {r["slot"]: (r["state"], r["error"]) for r in old} == {

@@ -122,7 +122,9 @@ def test_year_end_report_met_by_a_december_report_without_annual_indicators(
     facts = UnitFacts(submissions={"2024-12": at(date(2024, 12, 20))})
     assert deadline_line(d03, facts, date(2025, 1, 5), TZ).state is DeadlineState.ON_TIME
     early = UnitFacts(submissions={"2024-11": at(date(2024, 11, 20))})
-    assert deadline_line(d03, early, date(2025, 1, 5), TZ).state is DeadlineState.OVERDUE
+    # The year-end report is due after the year ends (15/01/2025, the city's choice).
+    assert deadline_line(d03, early, date(2025, 1, 5), TZ).state is DeadlineState.OPEN
+    assert deadline_line(d03, early, date(2025, 1, 20), TZ).state is DeadlineState.OVERDUE
 
 
 def test_initiative_deadline_ignores_withdrawn_ones(campaign: Campaign) -> None:
@@ -193,7 +195,7 @@ def test_unit_status_sorts_indicators_of_the_current_period(campaign: Campaign) 
     assert states["T13"] == ("2024-Q1", IndicatorState.REPORTED)
     assert states["T03"] == (None, IndicatorState.NOT_DUE)  # half-yearly, asked in June
     assert states["T12"] == ("2024-ONCE", IndicatorState.SKIPPED)
-    assert states["T07"] == ("2024-ONCE", IndicatorState.MISSING)
+    assert "T07" not in states  # initiatives come from the /sangkien register (issue 11)
     # Indicators of other kinds of unit are not asked of a ward.
     assert "E05" not in states
     assert "T02" not in states
@@ -203,7 +205,7 @@ def test_unit_status_sorts_indicators_of_the_current_period(campaign: Campaign) 
     [document] = s.documents
     assert document.deadline is not None
     assert document.deadline.state is DeadlineState.ON_TIME
-    assert [d.deadline.code for d in s.upcoming()] == ["D_HOSO", "D03"]  # D01, D02 done
+    assert [d.deadline.code for d in s.upcoming()] == ["D03", "D_HOSO"]  # D01, D02 done
 
 
 def test_unit_with_nothing_reported(campaign: Campaign) -> None:
@@ -211,10 +213,10 @@ def test_unit_with_nothing_reported(campaign: Campaign) -> None:
     assert unit is not None
     s = unit_status(campaign, unit, UnitFacts(), today=APRIL, deadlines=campaign.deadlines, tz=TZ)
     assert s.count(IndicatorState.MET) == 0
-    assert s.count(IndicatorState.MISSING) == 9
+    assert s.count(IndicatorState.MISSING) == 8  # T07 is no longer asked
     assert all(not d.done for d in s.deadlines)
     upcoming = s.upcoming()
-    assert [d.deadline.code for d in upcoming] == ["D01", "D02", "D_HOSO"]
+    assert [d.deadline.code for d in upcoming] == ["D01", "D02", "D03"]
     assert [d.state for d in upcoming] == ["overdue", "overdue", "open"]
 
 
@@ -249,9 +251,10 @@ def test_overview_counts_by_kind(campaign: Campaign) -> None:
         17,
         1,
     )
-    # A ward reports 9 required values for March (T03 is half-yearly): 17 wards × 9.
-    assert commune.expected == 17 * 9
-    assert commune.reported == 9
+    # A ward reports 8 required values for March (T03 is half-yearly; T07 is no longer
+    # asked, the register answers it): 17 wards × 8.
+    assert commune.expected == 17 * 8
+    assert commune.reported == 8  # Ka Long's T07 answer is no longer a report item
     # D01 and D02 are past: 34 (ward, deadline) pairs; Ka Long on time, Trần Phú late.
     assert (commune.due, commune.on_time, commune.late, commune.overdue) == (34, 1, 1, 32)
     assert commune.timeliness == pytest.approx(100 / 34)

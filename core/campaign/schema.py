@@ -50,6 +50,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -86,7 +87,19 @@ CheckType = Literal[
     "rating_at_least",
     "initiative_registered",
     "admin_assessment",
+    "reform_tasks",
 ]
+#: Who set a deadline: the plan itself, or the city (an operational choice the plan does not make).
+DeadlineSource = Literal["plan", "city"]
+#: ``unit``: the reporting unit's own result; ``city``: a city-wide outcome one office reports
+#: (the office is judged on reporting it, the value on the city's account).
+IndicatorScope = Literal["unit", "city"]
+#: ``latest``: the latest value is the year's result; ``every_period``: every period of the
+#: year must meet the target (e.g. articles every month).
+JudgedOver = Literal["latest", "every_period"]
+
+#: A date written in a note (dd/mm/yyyy), as the campaign file writes them.
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 
 NUMERIC_TYPES: frozenset[str] = frozenset({"percent", "count", "money"})
 UNIT_FLAGS: frozenset[str] = frozenset({"has_annual_par_index"})
@@ -179,6 +192,9 @@ UNION_TAGS: Mapping[str, frozenset[str]] = {
 }
 
 
+AFTER_PERIOD = timedelta(days=92)  # the quarter after the campaign year
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, allow_inf_nan=False, serialize_by_alias=True
@@ -206,20 +222,42 @@ class CampaignInfo(_Model):
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
     coordinator_unit: Code
     legal_basis: tuple[Text, ...] = ()
+    #: After this day (default: the campaign's last day) a value never reported is final:
+    #: ``missing_after_close`` decides it (``not_met``: *không đạt (không báo cáo)*; ``open``:
+    #: left undecided, as before).
+    results_final_after: date | None = None
+    missing_after_close: Literal["not_met", "open"] = "not_met"
 
 
 # --------------------------------------------------------------------------- who takes part
 
 
 class UnitKind(_Model):
-    """A kind of participating collective (seed II.1), e.g. ``COMMUNE`` for UBND xã, phường."""
+    """A kind of participating collective (seed II.1), e.g. ``COMMUNE`` for UBND xã, phường.
+
+    ``confirm_list``: the plan names the group but not its members; the city must confirm the
+    exact list before units of this kind are added (``note`` says who)."""
 
     code: Code
     label: Text
+    confirm_list: StrictBool = False
+    note: Text | None = None
+
+
+class Successor(_Model):
+    """The unit that took over a closed one, and where that fact comes from."""
+
+    unit: Code
+    source: Text
+    confirmed: StrictBool = False
 
 
 class Unit(_Model):
     """A participating collective.
+
+    ``until`` (alias of ``active_to``) is its last day; ``successor`` names the unit that took it
+    over (its people then see the predecessor's history). ``confirm_list`` marks units whose
+    membership in the campaign the city must still confirm.
 
     ``active_from``/``active_to`` bound the days on which the unit exists (inclusive; ``None`` is
     open-ended): phường Hòa Lạc ends on 31/10/2024. ``aliases`` are other names users may type
@@ -232,10 +270,18 @@ class Unit(_Model):
     kind: Code
     parent: Code | None = None
     active_from: date | None = None
-    active_to: date | None = None
+    active_to: date | None = Field(
+        default=None, validation_alias=AliasChoices("active_to", "until")
+    )
     aliases: tuple[Text, ...] = ()
     has_annual_par_index: StrictBool = False
     note: Text | None = None
+    successor: Successor | None = None
+    confirm_list: StrictBool = False
+
+    def closed_on(self, day: date) -> bool:
+        """Whether the unit has ended by ``day`` (its last day is before it)."""
+        return self.active_to is not None and day > self.active_to
 
     def is_active_on(self, day: date) -> bool:
         """Whether the unit exists on ``day``."""
@@ -325,6 +371,8 @@ class Indicator(_Model):
     area: Code | None = None
     help: Text | None = None
     seed_ref: Text | None = None
+    scope: IndicatorScope = "unit"
+    judged_over: JudgedOver = "latest"
 
     def applies_to_unit(self, unit: Unit) -> bool:
         """Whether ``unit`` must report this indicator (activity dates are not considered)."""
@@ -438,6 +486,24 @@ class Deadline(_Model):
     reminders: ReminderOverride | None = None
     note: Text | None = None
     seed_ref: Text | None = None
+    #: ``city`` when the plan sets no such date and the city chose it (``note`` says why).
+    source: DeadlineSource = "plan"
+    #: Whether lateness on it may decide an award criterion (only where a ``deadlines_met``
+    #: check looks at it); by default a deadline is shown, never counted.
+    decides_eligibility: StrictBool = False
+    #: Whether ``note`` speaks of the file's date (dropped once the deadline is moved).
+    note_about_date: StrictBool = False
+
+    def note_in_force(self, file_due: date | None) -> str | None:
+        """The note to show while ``self.due`` is the date in force; ``file_due`` is the
+        campaign file's date when an officer moved the deadline. A note that speaks of a date
+        (``note_about_date``, or one that writes a dd/mm/yyyy date) is not shown once the
+        deadline has moved off that date: its advice is about a day no longer in force."""
+        if self.note is None or file_due is None or file_due == self.due:
+            return self.note
+        if self.note_about_date or _DATE_IN_TEXT.search(self.note):
+            return None
+        return self.note
 
 
 class SignOff(_Model):
@@ -458,6 +524,8 @@ class DeadlinesMetCheck(_Model):
 class IndicatorsMetCheck(_Model):
     type: Literal["indicators_met"]
     indicators: tuple[Code, ...] | None = None
+    #: Also require this many initiatives registered in the ``/sangkien`` register (0: none).
+    initiatives: int = Field(default=0, ge=0, le=1000)
 
 
 class RatingAtLeastCheck(_Model):
@@ -477,8 +545,21 @@ class AdminAssessmentCheck(_Model):
     by: Code | None = None
 
 
+class ReformTasksCheck(_Model):
+    """Criterion i1: the unit's own reform tasks. Decided by the assessment of ``by`` (an
+    officer, through /danhgia) when given, otherwise by what the unit reports in ``indicator``
+    (the completion of its year's reform plan) against that indicator's target. Deadlines in
+    ``show_deadlines`` are shown as lateness, never counted."""
+
+    type: Literal["reform_tasks"]
+    indicator: Code
+    by: Code | None = None
+    show_deadlines: tuple[Code, ...] = ()
+
+
 Check = Annotated[
-    DeadlinesMetCheck
+    ReformTasksCheck
+    | DeadlinesMetCheck
     | IndicatorsMetCheck
     | RatingAtLeastCheck
     | InitiativeRegisteredCheck
@@ -811,14 +892,22 @@ class _Checker:
             start = self.date_in(
                 (*loc, "active_from"), unit.get("active_from"), EARLIEST_DATE, LATEST_DATE
             )
-            end = self.date_in(
-                (*loc, "active_to"), unit.get("active_to"), EARLIEST_DATE, LATEST_DATE
-            )
+            end_key = "until" if "until" in unit else "active_to"
+            end = self.date_in((*loc, end_key), unit.get(end_key), EARLIEST_DATE, LATEST_DATE)
             if start is not None and end is not None and end < start:
                 self.add(
-                    (*loc, "active_to"),
+                    (*loc, end_key),
                     f"ngày ngừng hoạt động {_fmt_date(end)} trước ngày bắt đầu {_fmt_date(start)}",
                 )
+            successor = unit.get("successor")
+            if isinstance(successor, Mapping):
+                target = successor.get("unit")
+                if target == code:
+                    self.add((*loc, "successor", "unit"), "đơn vị không thể kế thừa chính nó")
+                else:
+                    self.ref(
+                        (*loc, "successor", "unit"), target, self.units, "đơn vị kế thừa", "units"
+                    )
             if not isinstance(code, str):
                 continue
             spelled: list[tuple[Loc, str]] = [((*loc, "code"), code)]
@@ -912,9 +1001,10 @@ class _Checker:
 
     def check_deadlines(self) -> None:
         if self.period is not None:
-            # A deadline of the file falls inside the campaign's period (its year); an admin
-            # may still move one up to DEADLINE_MARGIN outside it (`python -m bot deadline`).
-            low, high = self.period
+            # A deadline of the file falls inside the campaign's period (its year) or in the
+            # quarter after it, when the year's results are reported and award dossiers filed;
+            # an admin may still move one up to DEADLINE_MARGIN outside (`python -m bot deadline`).
+            low, high = self.period[0], self.period[1] + AFTER_PERIOD
         else:
             low, high = date(2000, 1, 1), LATEST_DATE
         for index, deadline in _items(self.data.get("deadlines")):
@@ -992,6 +1082,22 @@ class _Checker:
             )
         elif kind == "admin_assessment":
             self.ref((*loc, "by"), check.get("by"), self.units, "đơn vị", "units")
+        elif kind == "reform_tasks":
+            self.ref((*loc, "by"), check.get("by"), self.units, "đơn vị", "units")
+            self.ref(
+                (*loc, "indicator"),
+                check.get("indicator"),
+                self.indicators,
+                "chỉ tiêu",
+                "indicators",
+            )
+            self.refs(
+                (*loc, "show_deadlines"),
+                check.get("show_deadlines"),
+                self.deadlines,
+                "thời hạn",
+                "deadlines",
+            )
         elif kind == "rating_at_least":
             code = check.get("indicator")
             self.ref((*loc, "indicator"), code, self.indicators, "chỉ tiêu", "indicators")

@@ -36,6 +36,9 @@ class Month:
     def previous(self) -> Month:
         return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
 
+    def next(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
     @classmethod
     def of(cls, day: date) -> Month:
         return cls(day.year, day.month)

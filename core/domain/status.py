@@ -37,6 +37,10 @@ from core.vntext import fold
 FREQUENCIES = ("monthly", "quarterly", "semiannual", "annual", "once")
 #: Initiative statuses that no longer count as a registration.
 WITHDRAWN = frozenset({"withdrawn", "cancelled", "rejected"})
+#: Initiative statuses by which the unit itself took the registration back.
+TAKEN_BACK = frozenset({"withdrawn", "cancelled"})
+#: Initiative statuses that count as applied effectively.
+EFFECTIVE = frozenset({"effective", "recognized"})
 
 
 # --------------------------------------------------------------------------- facts
@@ -94,6 +98,15 @@ class UnitFacts:
 
     def live_initiatives(self) -> list[InitiativeFact]:
         return [i for i in self.initiatives if i.live]
+
+    def registered_initiatives(self) -> list[InitiativeFact]:
+        """Initiatives the unit registered and did not take back: one it registered that was
+        not accepted still counts as registered (it only does not count as effective)."""
+        return [i for i in self.initiatives if i.status not in TAKEN_BACK]
+
+    def effective_initiatives(self) -> list[InitiativeFact]:
+        """Initiatives found to be applied effectively (the plan's 10% share counts these)."""
+        return [i for i in self.initiatives if i.status in EFFECTIVE]
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,10 @@ Q_REASON = (
     "Nhận xét, lý do đánh giá tiêu chí {id} (bắt buộc khi Không đạt, ít nhất "
     f"{MIN_REASON} ký tự)."
 )
+H_VERDICT_OPTIONAL = (
+    "Có thể gõ “bỏ qua” để tiêu chí này được xét theo tỷ lệ hoàn thành nhiệm vụ Kế hoạch cải cách "
+    "hành chính năm 2024 mà đơn vị báo cáo."
+)
 H_REASON = "Ví dụ: Năm 2024 đơn vị có 01 công chức bị xử lý kỷ luật hình thức khiển trách."
 L_REASON = "Tiêu chí {id} – nhận xét, lý do"
 CURRENT_NONE = "Hiện chưa có đánh giá."

@@ -200,3 +200,27 @@ REPORT_SAVED = (
 REPORT_SAVED_CHANGED = ", {k} mục thay đổi"
 REPORT_RETURNED_ITEM = "Phòng Nội vụ đề nghị sửa mục này: {comment}"
 REPORT_HINT_UNIT = "Đơn vị tính: {unit}."
+
+
+# -- a unit that closed or left the campaign (issue 11) ------------------------------------------
+
+#: {unit} has ended: {from_day} is its first day without it; {merged} names where it went.
+UNIT_CLOSED = (
+    "{unit} đã kết thúc hoạt động từ ngày {from_day}{merged}; "
+    "Anh/Chị không thể gửi {what} sau ngày này."
+)
+UNIT_CLOSED_MERGED = " (sáp nhập vào {successor})"
+UNIT_CLOSED_SUCCESSOR_HINT = (
+    "Kết quả của đơn vị đến ngày {last_day} được chuyển cho {successor}; "
+    "cần hỗ trợ, Anh/Chị liên hệ Phòng Nội vụ."
+)
+UNIT_CLOSED_WHAT_REPORT = "báo cáo cho các kỳ"
+UNIT_CLOSED_WHAT_INITIATIVE = "đăng ký mô hình, giải pháp, sáng kiến"
+UNIT_CLOSED_WHAT_DOCUMENT = "văn bản"
+UNIT_CLOSED_WHAT_ARTICLE = "bài viết"
+#: A unit no longer in the campaign file (or retired from it).
+UNIT_REMOVED = (
+    "{unit} không còn trong danh sách đơn vị tham gia phong trào thi đua “Đẩy mạnh cải cách "
+    "hành chính” năm 2024; Anh/Chị không thể gửi báo cáo, sáng kiến, văn bản hay bài viết cho "
+    "đơn vị này nữa. Nếu đây là nhầm lẫn, Anh/Chị liên hệ Phòng Nội vụ."
+)

@@ -320,6 +320,9 @@ OUTCOME_WORDS = {
 }
 PROVISIONAL = " (tạm tính theo số liệu mới nhất)"
 EVIDENCE_NO_VALUE = "{name}: chưa có số liệu"
+EVIDENCE_NOT_REPORTED = "{name}: không đạt (không báo cáo)"
+EVIDENCE_LATENESS = "{title}: {state} (ghi nhận việc chậm hạn, không tính vào tiêu chí)"
+OUTCOME_FINAL_NOT_MET = "không đạt"
 EVIDENCE_INITIATIVES = "đã đăng ký {n}/{required}"
 
 
@@ -359,7 +362,10 @@ def criterion_text(
             ta.evidence(c.assessment, tz, for_unit=for_unit),
         )
         return f"{c.criterion.id} ({name}): {verdict} – {why}"
-    head = f"{c.criterion.id} ({name}): {OUTCOME_WORDS[c.outcome]}"
+    word = OUTCOME_WORDS[c.outcome]
+    if c.final and c.outcome is Outcome.NOT_MET:
+        word = OUTCOME_FINAL_NOT_MET
+    head = f"{c.criterion.id} ({name}): {word}"
     if c.provisional and c.outcome is not Outcome.MET:
         head += PROVISIONAL
     evidence = criterion_evidence(c, tz)
@@ -373,20 +379,31 @@ def criterion_text(
 
 def criterion_evidence(c: CriterionResult, tz: ZoneInfo) -> list[str]:
     """What the outcome rests on: failing items first (all items when it is met)."""
+    lateness = [
+        EVIDENCE_LATENESS.format(title=d.deadline.title, state=deadline_state_text(d, tz))
+        for d in c.lateness
+    ]
     if c.deadlines:
         late = c.failing_deadlines() or list(c.deadlines)
         return [f"{d.deadline.title}: {deadline_state_text(d, tz)}" for d in late]
     if c.indicators:
         out = []
         for line in c.failing_indicators() or list(c.indicators):
-            if line.state is IndicatorState.MISSING:
+            if line.state in (IndicatorState.MISSING, IndicatorState.NOT_DUE) and c.final:
+                out.append(EVIDENCE_NOT_REPORTED.format(name=short(line.indicator)))
+            elif line.state is IndicatorState.MISSING:
                 out.append(EVIDENCE_NO_VALUE.format(name=short(line.indicator)))
             else:
                 out.append(indicator_text(line))
-        return out
+        if c.required:
+            out.append(
+                "Mô hình, giải pháp, sáng kiến (sổ /sangkien): "
+                + EVIDENCE_INITIATIVES.format(n=c.initiatives, required=c.required)
+            )
+        return out + lateness
     if isinstance(c.criterion.check, InitiativeRegisteredCheck):
         return [EVIDENCE_INITIATIVES.format(n=c.initiatives, required=c.required)]
-    return []
+    return lateness
 
 
 # -- /tonghop --------------------------------------------------------------------------------

@@ -91,5 +91,5 @@ async def award_results(
             assessments=assessments.as_facts(verdicts.get(scoped.ids[u.code], ())),
         )
         for u in scoped.units
-        if applies(award, u)
+        if applies(award, u, campaign)
     ]

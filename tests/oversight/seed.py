@@ -175,7 +175,6 @@ async def ka_long_story(db: Database, campaign: Campaign) -> None:
         ("T06", "2024-Q1"): True,
         ("T13", "2024-Q1"): "Đã triển khai cấp căn cước cho 98 % người dân.",
         ("T01", "2024-ONCE"): True,
-        ("T07", "2024-ONCE"): True,
         ("T12", "2024-ONCE"): "Khá",
     }
     await report(

@@ -65,25 +65,30 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     assert "Vui lòng chọn hình thức khen thưởng cần đánh giá cho Phường Ka Long" in awards.text
     labels = [c.label for c in awards.last.choices]
     assert labels == [
-        f"{BANG_KHEN} (g0: chưa đánh giá)",
+        # i1 is Phòng Nội vụ's too: its assessment of the unit's reform tasks decides (issue 11).
+        f"{BANG_KHEN} (g0: chưa đánh giá; i1: chưa đánh giá)",
         "Giấy khen của Chủ tịch Ủy ban nhân dân thành phố (c1: chưa đánh giá)",
         f"{GIAY_KHEN_XA} (c1: chưa đánh giá)",
     ]
     first = await desk.send(ha, "1")  # a numbered option, typed
     assert "ĐÁNH GIÁ TIÊU CHÍ KHEN THƯỞNG\nĐơn vị: Phường Ka Long" in first.text
-    assert "Câu 1/2. Tiêu chí g0: “Gương mẫu chấp hành tốt chủ trương" in first.text
+    assert "Câu 1/4. Tiêu chí g0: “Gương mẫu chấp hành tốt chủ trương" in first.text
     assert ta.CURRENT_NONE in first.text
     assert [c.label for c in first.last.choices] == ["Đạt", "Không đạt"]
     reason = await desk.send(ha, first.value("Không đạt"), callback=True)
     assert "Đã ghi nhận: Không đạt." in reason.text
-    assert "Câu 2/2. Nhận xét, lý do đánh giá tiêu chí g0" in reason.text
+    assert "Câu 2/4. Nhận xét, lý do đánh giá tiêu chí g0" in reason.text
     assert rtexts.FORM_CONTROLS_NO_SKIP in reason.text  # required with "Không đạt"
     short = await desk.send(ha, "sai")
     assert "ít nhất 5 ký tự" in short.text
-    assert "Câu 2/2." in short.text  # the same question again
+    assert "Câu 2/4." in short.text  # the same question again
     skip = await desk.send(ha, "bỏ qua")
     assert rtexts.FORM_CANNOT_SKIP in skip.text
-    summary = await desk.send(ha, KY_LUAT)
+    i1 = await desk.send(ha, KY_LUAT)
+    # i1 is Phòng Nội vụ's to assess too, or to leave to the unit's own report (issue 11).
+    assert "Câu 3/4. Tiêu chí i1: “Hoàn thành tốt các nhiệm vụ được giao" in i1.text
+    assert "Câu 4/4" in (await desk.send(ha, "bỏ qua")).text
+    summary = await desk.send(ha, "bỏ qua")
     assert (
         "Vui lòng kiểm tra lại đánh giá của Phòng Nội vụ cho Phường Ka Long – "
         f"{BANG_KHEN}:" in summary.text
@@ -121,8 +126,11 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     assert "(Nguyễn Thu Hà, Phòng Nội vụ, ngày 15/04/2024)" in again.text
     note = await desk.send(ha, "đạt")  # the option's label, typed without diacritics
     assert texts.FORM_CONTROLS in note.text  # optional with "Đạt": “bỏ qua” is offered
+    await desk.send(ha, "bỏ qua")
+    await desk.send(ha, "bỏ qua")  # i1: left to the unit's report, no note
     summary = await desk.send(ha, "bỏ qua")
     assert "2. Tiêu chí g0 – nhận xét, lý do: bỏ qua" in summary.text
+    assert "3. Tiêu chí i1 – kết quả: bỏ qua" in summary.text
     saved = await desk.send(ha, "xác nhận")
     assert "• g0: đạt (trước đó: không đạt, ngày 15/04/2024)" in saved.text
     assert ta.SAVED_HISTORY in saved.text
@@ -153,6 +161,8 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     # The same verdict once more changes nothing.
     await desk.send(ha, "/danhgia P_KA_LONG BK_CT_TINH")
     await desk.send(ha, "1")
+    await desk.send(ha, "bỏ qua")
+    await desk.send(ha, "bỏ qua")  # i1 left to the unit's report
     await desk.send(ha, "bỏ qua")
     same = await desk.send(ha, "1")
     assert "• g0: đạt – không thay đổi so với đánh giá trước" in same.text

@@ -43,7 +43,7 @@ async def test_nominate_unit_and_person_then_withdraw(
 
     menu = await desk.send(lan, "/denghi")
     assert "Đơn vị chưa có đề nghị khen thưởng nào." in menu.text
-    assert "Hạn nộp hồ sơ đề nghị khen thưởng: 20/12/2024" in menu.text
+    assert "Hạn nộp hồ sơ đề nghị khen thưởng: 31/01/2025" in menu.text
     pick = await desk.send(lan, menu.value("tập thể đơn vị"), callback=True)
     award = await desk.send(lan, pick.value("Bằng khen"), callback=True)
     # The criteria by their names, with the evidence; never the plan's codes.
@@ -130,9 +130,9 @@ async def test_nominate_unit_and_person_then_withdraw(
     assert "dossier.returned" in actions
 
     # After the dossier deadline nothing changes.
-    clock.now = clock.now + timedelta(days=260)
+    clock.now = clock.now + timedelta(days=300)
     closed = await desk.send(lan, "/denghi")
-    assert "Đã quá hạn nộp hồ sơ đề nghị khen thưởng (20/12/2024)" in closed.text
+    assert "Đã quá hạn nộp hồ sơ đề nghị khen thưởng (31/01/2025)" in closed.text
     assert not closed.last.choices
 
 

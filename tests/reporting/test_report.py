@@ -18,8 +18,9 @@ from tests.reporting.people import Person, fetch, register
 
 UNIT = "X_HAI_SON"
 CAMPAIGN = "mongcai-cchc-2024"
-# Right answers for the eleven questions of Xã Hải Sơn's report for January or February.
-MONTH_ANSWERS = ("có", "100", "có", "có", "100", "Tốt", "100", "5 triệu", "05/01/2024", "300")
+# Right answers for the ten questions of Xã Hải Sơn's report for January or February (the
+# registration of initiatives is no longer asked: the /sangkien register answers it, issue 11).
+MONTH_ANSWERS = ("có", "100", "có", "100", "Tốt", "100", "5 triệu", "05/01/2024", "300")
 
 
 async def values(app: App, period: str | None = None) -> dict[tuple[str, str], tuple[object, ...]]:
@@ -42,7 +43,7 @@ async def lock(app: App, period: str) -> None:
 async def fill_month(person: Person, month: str) -> str:
     """A whole report for `month` ("1/2024"), answered right; returns the summary."""
     msg = await person.say(f"/baocao {month}")
-    assert "gồm 11 chỉ tiêu" in msg
+    assert "gồm 10 chỉ tiêu" in msg
     for answer in MONTH_ANSWERS:
         await person.say(answer)
     return await person.say("bỏ qua")
@@ -58,109 +59,110 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "1. Tháng" not in msg
     assert "ví dụ: 3 hoặc 3/2024" in await lan.say("tháng mười ba")
     msg = await lan.say("2")  # February (offered second too: no question)
-    assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn gồm 11 chỉ tiêu." in msg
-    assert "Câu 1/11. Xây dựng Kế hoạch, tổ chức phát động phong trào thi đua" in msg
+    assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn gồm 10 chỉ tiêu." in msg
+    assert "Câu 1/10. Xây dựng Kế hoạch, tổ chức phát động phong trào thi đua" in msg
     assert "1. Có\n2. Không" in msg
 
     # yes/no
     msg = await lan.say("chắc vậy")
     assert "Vui lòng trả lời “Có” hoặc “Không”" in msg
-    assert "Câu 1/11" in msg
+    assert "Câu 1/10" in msg
     assert "Đã ghi nhận: Có." in await lan.choose(1)
     # percent (at most 100 here)
     msg = await lan.say("120%")
     assert "Tỷ lệ không được lớn hơn 100 %" in msg
-    assert "Câu 2/11" in msg
+    assert "Câu 2/10" in msg
     msg = await lan.say("-5")
     assert "Tỷ lệ không được âm" in msg
-    assert "Câu 2/11" in msg
+    assert "Câu 2/10" in msg
     msg = await lan.say("95,5")
     assert "Đã ghi nhận: 95,5%." in msg
-    assert "Câu 3/11" in msg
-    assert "Câu 4/11" in await lan.say("rồi")
+    assert "Câu 3/10" in msg
+    # "rồi" is a yes; back, and the answer changed to "Không"
+    assert "Câu 4/10" in await lan.say("rồi")
+    assert "Câu 3/10" in await lan.say("quay lại")
     msg = await lan.choose(2)
     assert "Đã ghi nhận: Không." in msg
-    assert "Câu 5/11" in msg
+    assert "Câu 4/10" in msg
     msg = await lan.say("19/20")
     assert "Đã ghi nhận: 95%." in msg
-    assert "Câu 6/11. Chỉ số cải cách hành chính năm 2023" in msg
+    assert "Câu 5/10. Chỉ số cải cách hành chính năm 2023" in msg
     # rating
     msg = await lan.say("tuyệt vời")
     assert "Vui lòng chọn một mức: 1. Xuất sắc, 2. Tốt, 3. Khá" in msg
-    assert "Câu 6/11" in msg
+    assert "Câu 5/10" in msg
     msg = await lan.choose(3)
     assert "Đã ghi nhận: Khá." in msg
-    assert "Câu 7/11" in msg
+    assert "Câu 6/10" in msg
     # back one question, then a required one skipped with a reason
     msg = await lan.say("quay lại")
-    assert "Câu 6/11" in msg
-    assert "Câu 7/11" in await lan.say("tốt")
+    assert "Câu 5/10" in msg
+    assert "Câu 6/10" in await lan.say("tốt")
     msg = await lan.say("bỏ qua")
     assert "là bắt buộc. Vui lòng cho biết lý do" in msg
     assert "Lý do cần rõ ràng hơn" in await lan.say("ab")
     msg = await lan.say("Chưa có số liệu từ hệ thống")
     assert "Đã ghi nhận lý do: Chưa có số liệu từ hệ thống." in msg
-    assert "Câu 8/11. Kinh phí chi cho công tác cải cách hành chính trong tháng" in msg
+    assert "Câu 7/10. Kinh phí chi cho công tác cải cách hành chính trong tháng" in msg
     # money
     msg = await lan.say("năm triệu")
     assert "Vui lòng nhập số tiền bằng đồng" in msg
-    assert "Câu 8/11" in msg
+    assert "Câu 7/10" in msg
     msg = await lan.say("$500")
     assert "Chỉ nhận số tiền bằng đồng Việt Nam" in msg
-    assert "Câu 8/11" in msg
+    assert "Câu 7/10" in msg
     msg = await lan.say("150 triệu")
     assert "Đã ghi nhận: 150.000.000 đồng." in msg
-    assert "Câu 9/11" in msg
+    assert "Câu 8/10" in msg
     # date
     msg = await lan.say("31/02/2024")
     assert "Ngày 31/02/2024 không có trên lịch" in msg
-    assert "Câu 9/11" in msg
+    assert "Câu 8/10" in msg
     msg = await lan.say("5/1/24")
     assert "năm đủ 4 chữ số" in msg
-    assert "Câu 9/11" in msg
+    assert "Câu 8/10" in msg
     msg = await lan.say("5/1/2024")
     assert "Đã ghi nhận: 05/01/2024." in msg
-    assert "Câu 10/11" in msg
+    assert "Câu 9/10" in msg
     # count
     msg = await lan.say("1.2")
     assert "dấu chấm dùng để phân cách hàng nghìn" in msg
-    assert "Câu 10/11" in msg
+    assert "Câu 9/10" in msg
     msg = await lan.say("-3")
     assert "Số lượng không được âm" in msg
-    assert "Câu 10/11" in msg
+    assert "Câu 9/10" in msg
     assert "cần trả lời bằng chữ" in await lan.sticker()
-    assert "Câu 10/11" in await lan.next()
+    assert "Câu 9/10" in await lan.next()
     msg = await lan.say("1.200")
     assert "Đã ghi nhận: 1.200 hồ sơ." in msg
-    assert "Câu 11/11. Ghi chú, kiến nghị" in msg
+    assert "Câu 10/10. Ghi chú, kiến nghị" in msg
     # text (optional: skipped without a reason)
     msg = await lan.say("Kiến nghị " * 201)
     assert "Nội dung quá dài: tối đa 2.000 ký tự (hiện có 2.009)" in msg
-    assert "Câu 11/11" in msg
+    assert "Câu 10/10" in msg
     msg = await lan.say("bỏ qua")
     assert "Đã bỏ qua mục này." in msg
     assert "Vui lòng kiểm tra lại báo cáo Tháng 2/2024 của Xã Hải Sơn:" in msg
     for line in (
         "1. Phát động phong trào thi đua: Có",
         "2. Dịch vụ công trực tuyến toàn trình: 95,5%",
-        "4. Thanh toán điện tử trong giải quyết TTHC: Không",
-        "5. Văn bản điện tử: 95%",
-        "6. Chỉ số CCHC năm 2023: Tốt",
-        "7. Số hóa hồ sơ, kết quả giải quyết TTHC: bỏ qua – lý do: Chưa có số liệu từ hệ thống",
-        "8. Kinh phí CCHC: 150.000.000 đồng",
-        "9. Ngày ban hành Kế hoạch CCHC: 05/01/2024",
-        "10. Hồ sơ TTHC tiếp nhận: 1.200 hồ sơ",
-        "11. Ghi chú: bỏ qua",
+        "3. Thanh toán điện tử trong giải quyết TTHC: Không",
+        "4. Văn bản điện tử: 95%",
+        "5. Chỉ số CCHC năm 2023: Tốt",
+        "6. Số hóa hồ sơ, kết quả giải quyết TTHC: bỏ qua – lý do: Chưa có số liệu từ hệ thống",
+        "7. Kinh phí CCHC: 150.000.000 đồng",
+        "8. Ngày ban hành Kế hoạch CCHC: 05/01/2024",
+        "9. Hồ sơ TTHC tiếp nhận: 1.200 hồ sơ",
+        "10. Ghi chú: bỏ qua",
     ):
         assert line in msg, line
     assert "1. Xác nhận gửi\n2. Sửa một mục\n3. Để sau" in msg
     msg = await lan.choose(1)
-    assert "Đã gửi báo cáo Tháng 2/2024 của Xã Hải Sơn (11 chỉ tiêu)" in msg
+    assert "Đã gửi báo cáo Tháng 2/2024 của Xã Hải Sơn (10 chỉ tiêu)" in msg
 
     assert await values(bot) == {
         ("T01", "2024-ONCE"): (True, "Có", None),
         ("T04", "2024-02"): (95.5, "95,5%", None),
-        ("T07", "2024-ONCE"): (True, "Có", None),
         ("T09", "2024-02"): (False, "Không", None),
         ("T11", "2024-02"): (95.0, "95%", None),
         ("T12", "2024-ONCE"): ("Tốt", "Tốt", None),
@@ -179,7 +181,7 @@ async def test_a_report_left_with_cancel_and_a_restart_continues_where_it_stoppe
         lan = await register(app, messenger, 2, UNIT)
         msg = await lan.say("/baocao 3/2024")
         n = int(re.search(r"gồm (\d+) chỉ tiêu", msg)[1])  # type: ignore[index]
-        assert n == 13  # March also asks the quarterly ones
+        assert n == 12  # March also asks the quarterly ones
         await lan.say("có")
         assert f"Câu 3/{n}" in await lan.say("100%")
         assert "Các câu Anh/Chị đã trả lời được lưu tạm" in await lan.say("hủy")
@@ -200,7 +202,7 @@ async def test_a_report_left_with_cancel_and_a_restart_continues_where_it_stoppe
         assert f"Câu 5/{n}" in msg
         await settle(messenger, app)
     async with running_bot(settings, clock=clock) as app:
-        assert f"Câu 6/{n}" in await lan.say("không")
+        assert f"Câu 6/{n}" in await lan.say("100")
         # The command again, in the middle of the form: the answers are offered back.
         msg = await lan.say("/baocao 3/2024")
         assert f"đang làm dở báo cáo Tháng 3/2024 của Xã Hải Sơn (đã trả lời 5/{n} câu)" in msg
@@ -214,7 +216,7 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
     lan = await register(bot, messenger, 3, UNIT)
     summary = await fill_month(lan, "1/2024")
     assert "2. Dịch vụ công trực tuyến toàn trình: 100%" in summary
-    assert "(11 chỉ tiêu)" in await lan.choose(1)
+    assert "(10 chỉ tiêu)" in await lan.choose(1)
 
     msg = await lan.say("/baocao 1/2024")
     assert "Báo cáo Tháng 1/2024 của Xã Hải Sơn đã được gửi" in msg
@@ -235,7 +237,7 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
             period="2024-01",
         )
     assert changes == [(None, "100%"), ("100%", "98,5%")]
-    assert len(await fetch(bot, IndicatorValueHistory, "id")) == 11 + 1
+    assert len(await fetch(bot, IndicatorValueHistory, "id")) == 10 + 1
 
     await lock(bot, "2024-01")
     msg = await lan.say("/baocao 1/2024")

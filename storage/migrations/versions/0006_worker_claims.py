@@ -1,7 +1,7 @@
 """worker claims
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 09:00:00.000000
 
 Several workers share one database: the inbox is the queue (the oldest pending update of a chat
@@ -18,7 +18,7 @@ import storage.types
 
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
