@@ -376,7 +376,7 @@ class Pipeline:
                     if per_chat:
                         await limiter.acquire(row.chat_id)
                     else:
-                        await limiter.global_bucket.acquire()
+                        await limiter.acquire_global()
                 outcome = await self._send_one(row)
                 if outcome == "sent":
                     sent.append(row.id)
