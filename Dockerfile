@@ -9,6 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY core ./core
+COPY documents ./documents
 COPY handlers ./handlers
 COPY storage ./storage
 COPY schedules ./schedules

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import health
+from bot.health import Readiness
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
+from bot.shared_rate import RedisLink, SharedRateLimiters, namespace_for
 from bot.state import DatabaseStateStore, StateStore
 from core.channel import Channel
 from core.ratelimit import Limits, RateLimiters
@@ -40,6 +43,8 @@ class App:
     services: Services
     pipeline: Pipeline
     state_store: StateStore
+    metrics: Metrics = field(default_factory=Metrics)
+    redis: RedisLink | None = None
     channels: dict[str, Any] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -76,20 +81,32 @@ class App:
         )
         store: StateStore = DatabaseStateStore(cache=db.is_sqlite)
         metrics = Metrics()
+        limits = {
+            "telegram": Limits(settings.telegram_rate_per_second, settings.telegram_rate_per_chat),
+            "zalo": Limits(settings.zalo_rate_per_second, settings.zalo_rate_per_chat),
+        }
+        redis: RedisLink | None = None
+        limiters: RateLimiters
+        if settings.redis_url:
+            # One sending budget per bot, whatever the number of workers (bot.shared_rate).
+            redis = RedisLink(settings.redis_url)
+            limiters = SharedRateLimiters(
+                redis,
+                limits,
+                namespaces={
+                    name: namespace_for(settings.secret(f"{name}_bot_token") or name)
+                    for name in limits
+                },
+            )
+        else:
+            limiters = RateLimiters(limits)
         pipeline = Pipeline(
             db=db,
             router=router,
             services=services,
             state_store=store,
             files=FileStore(settings.data_dir),
-            limiters=RateLimiters(
-                {
-                    "telegram": Limits(
-                        settings.telegram_rate_per_second, settings.telegram_rate_per_chat
-                    ),
-                    "zalo": Limits(settings.zalo_rate_per_second, settings.zalo_rate_per_chat),
-                }
-            ),
+            limiters=limiters,
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
             poll_seconds=settings.inbox_poll_seconds,
             metrics=metrics,
@@ -102,6 +119,8 @@ class App:
             services=services,
             pipeline=pipeline,
             state_store=store,
+            metrics=metrics,
+            redis=redis,
         )
 
     def add_channel(self, channel: Channel) -> None:
@@ -213,6 +232,8 @@ class App:
                 campaign_loader=reminder_jobs.campaign_from_db(self.db),
                 clock=self.services.clock,
                 settings=self.settings,
+                limiters=self.pipeline.limiters,
+                on_sent=self.metrics.reminder_sent,
             )
         scheduler.start()
         # Everything built so far (aiogram's types, the campaign) lives as long as the process:
@@ -246,6 +267,9 @@ class App:
         links = FileLinks.from_settings(s, clock=self.services.clock)
         if links is not None:
             links.install(app)
+        health.install(
+            app, readiness=Readiness(self.db, self.redis), metrics=self.metrics, db=self.db
+        )
         host, _, port = s.webhook_listen.rpartition(":")
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -259,6 +283,8 @@ class App:
             with contextlib.suppress(Exception):
                 await ch.close()
         await self.state_store.close()
+        if self.redis is not None:
+            await self.redis.close()
         await self.db.dispose()
 
 

@@ -167,7 +167,7 @@ class ChatMenus:
                 await asyncio.sleep(delay)
                 delay *= 2
             if self.limiter is not None:  # shares the messenger's budget with messages
-                await self.limiter.global_bucket.acquire()
+                await self.limiter.acquire_global()
             try:
                 await call()
             except RetryAfter as exc:

@@ -131,6 +131,7 @@ class Pipeline:
         """Commit updates to the inbox and start on their chats; returns how many were new."""
         if not updates:
             return 0
+        updates = [u.cleaned() for u in updates]  # nothing stored keeps control characters
         rows = [
             {
                 "channel": u.channel,
@@ -376,7 +377,7 @@ class Pipeline:
                     if per_chat:
                         await limiter.acquire(row.chat_id)
                     else:
-                        await limiter.global_bucket.acquire()
+                        await limiter.acquire_global()
                 outcome = await self._send_one(row)
                 if outcome == "sent":
                     sent.append(row.id)
@@ -575,5 +576,5 @@ def _with_existing_file(reply: Reply) -> Reply:
         return reply
     from core.texts import common as texts
 
-    log.warning("attachment %s is gone; sending the text with a note", Path(att.path).name)
+    log.warning("an attachment (%s) is gone; sending the text, and a note", Path(att.path).suffix)
     return Reply(reply.text.rstrip() + "\n\n" + texts.ATTACHMENT_GONE, reply.choices)

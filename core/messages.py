@@ -8,9 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+# Control characters (C0 but tab and newline, DEL, C1) and the lone surrogates a bad client can
+# send: nothing stored keeps them (a NUL makes every PostgreSQL write fail, JSON included).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """A typed text without control characters (tabs and line breaks stay)."""
+    return _CONTROL_IN_TEXT.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """A one-line value (a display name, a file name) without any control character."""
+    return _CONTROL_IN_LINE.sub("", text).strip()
 
 
 class Kind(StrEnum):
@@ -60,6 +75,18 @@ class Incoming:
     @property
     def chat_key(self) -> tuple[str, str]:
         return (self.channel, self.chat_id)
+
+    def cleaned(self) -> Incoming:
+        """This update without control characters in what a person typed or named."""
+        text, name = clean_text(self.text), clean_line(self.display_name)
+        file = self.file
+        if file is not None and file.file_name is not None:
+            fname = clean_line(file.file_name)
+            if fname != file.file_name:
+                file = replace(file, file_name=fname)
+        if text == self.text and name == self.display_name and file is self.file:
+            return self
+        return replace(self, text=text, display_name=name, file=file)
 
     def to_json(self) -> dict[str, Any]:
         # Written out rather than dataclasses.asdict: this runs for every update.

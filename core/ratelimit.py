@@ -4,9 +4,9 @@ A bucket of capacity ``c`` refilled at ``r`` per second lets at most ``c + r·w`
 through in any window of ``w`` seconds. Telegram allows about 30 messages a second in all and one
 a second per chat; we aim at ``safety`` (90 %) of each limit, with a burst of half the margin on
 the global bucket (so that a late wake-up is made up for), so that neither network jitter nor a
-burst pushes a window over the limit. Limits hold per process: two sender processes share a
-bot's budget, so give each its share. Clock and sleep are injectable, so tests run on simulated
-time.
+burst pushes a window over the limit. These limits hold per process; the engine adds a budget
+shared by every worker of a bot through Redis. Clock and sleep are injectable, so tests run on
+simulated time.
 """
 
 from __future__ import annotations
@@ -156,8 +156,12 @@ class ChannelLimiter:
         from now, after both waits, so that one chat's messages stay a second apart even when
         the global queue held this one back."""
         async with self._chat(chat_id).holding():
-            await self.global_bucket.acquire()
+            await self.acquire_global()
         self._prune()
+
+    async def acquire_global(self) -> None:
+        """Wait for the messenger's turn only (a reply the person just asked for, a menu)."""
+        await self.global_bucket.acquire()
 
     def pause(self, seconds: float) -> None:
         """The messenger asked us to wait (429): every chat waits."""
@@ -187,7 +191,7 @@ class RateLimiters:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.limits = dict(DEFAULT_LIMITS)
+        self.limits: dict[str, Limits] = dict(DEFAULT_LIMITS)
         self.limits.update(limits or {})
         self.clock = clock
         self.sleep = sleep
@@ -197,6 +201,9 @@ class RateLimiters:
         limiter = self._by_channel.get(channel)
         if limiter is None:
             limits = self.limits.get(channel, Limits())
-            limiter = ChannelLimiter(limits, clock=self.clock, sleep=self.sleep)
-            self._by_channel[channel] = limiter
+            limiter = self._by_channel[channel] = self._make(channel, limits)
         return limiter
+
+    def _make(self, channel: str, limits: Limits) -> ChannelLimiter:
+        """A new channel's limiter (a subclass may share it across processes)."""
+        return ChannelLimiter(limits, clock=self.clock, sleep=self.sleep)

@@ -150,6 +150,8 @@ async def _register(ctx: Ctx, info: InviteInfo) -> None:
                 hour=_digest_hour(ctx),
                 commands=commands_text(ctx),
             )
+            + "\n\n"
+            + texts.PRIVACY_NOTE
         )
         return
     ctx.reply(
@@ -158,6 +160,8 @@ async def _register(ctx: Ctx, info: InviteInfo) -> None:
             role=texts.role_at(info.role, info.unit_name),
             commands=commands_text(ctx),
         )
+        + "\n\n"
+        + texts.PRIVACY_NOTE
     )
 
 

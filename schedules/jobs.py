@@ -23,7 +23,7 @@ from sqlalchemy import select
 from core.campaign.schema import SKIP_REFERENCE_CHECKS
 from core.campaign.schema import Campaign as CampaignDef
 from core.channel import Channel
-from core.ratelimit import DEFAULT_LIMITS, Limits
+from core.ratelimit import DEFAULT_LIMITS, Limits, RateLimiters
 from schedules.planner import PlanReport, PlanSettings, plan
 from schedules.sender import ReminderSender, SendReport, SendSettings
 from storage.db import Database
@@ -163,6 +163,8 @@ def install(
     campaign_loader: CampaignLoader | None = None,
     clock: Callable[[], datetime] = utcnow,
     settings: object = None,
+    limiters: RateLimiters | None = None,
+    on_sent: Callable[[str], None] | None = None,
 ) -> ReminderSender | None:
     """Add the planner and sender jobs to an APScheduler 3 scheduler; returns the sender.
 
@@ -173,7 +175,9 @@ def install(
         return None
     config = ReminderConfig.from_settings(settings)
     loader = campaign_loader or campaign_from_db(db)
-    sender = ReminderSender(db, channels, clock=clock, settings=config.send)
+    sender = ReminderSender(
+        db, channels, clock=clock, settings=config.send, limiters=limiters, on_sent=on_sent
+    )
     common: dict[str, Any] = {
         "replace_existing": True,
         "coalesce": True,

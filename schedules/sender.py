@@ -192,6 +192,8 @@ class ReminderSender:
         worker_id: str | None = None,
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        limiters: RateLimiters | None = None,
+        on_sent: Callable[[str], None] | None = None,
     ) -> None:
         self.db = db
         self.channels = channels
@@ -199,7 +201,10 @@ class ReminderSender:
         self.settings = settings or SendSettings()
         self.worker_id = worker_id or default_worker_id()
         self.sleep = sleep
-        self.limiters = RateLimiters(self.settings.limits, clock=monotonic, sleep=sleep)
+        # The app passes the pipeline's limiters (shared by every worker with Redis): replies
+        # and reminders then draw on one budget per messenger.
+        self.limiters = limiters or RateLimiters(self.settings.limits, clock=monotonic, sleep=sleep)
+        self.on_sent = on_sent  # counts delivered reminders (the app's metrics)
         self._claimed_at: dict[int, datetime] = {}
 
     # -- a run ----------------------------------------------------------------------------------
@@ -614,6 +619,8 @@ class ReminderSender:
             return Outcome.LOST
         if message.late:
             run.report.late += 1
+        if self.on_sent is not None:
+            self.on_sent(message.chat.channel)
         return Outcome.SENT
 
     async def _blocked(self, run: _Run, row: rq.ClaimedRow, chat: rq.ChatRow) -> None:

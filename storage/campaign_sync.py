@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import startup_lock
 from storage.models import Campaign, Deadline, Indicator, Unit, UnitKind
 from storage.models import table as table_of
 from storage.queries import audit
@@ -199,6 +200,8 @@ async def load_campaign_file(db: Database, path: Path) -> SyncReport:
         return SyncReport(campaign_id=known[0], title=known[1], changed=False)
     camp = load_campaign_text(raw.decode("utf-8"), source=str(path))
     async with db.transaction() as conn:
+        # Two workers starting together: the second waits here, then finds the file loaded.
+        await startup_lock(conn)
         return await sync_campaign(conn, camp, sha256)
 
 

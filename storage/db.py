@@ -26,6 +26,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# PostgreSQL advisory lock keys (64-bit). Start-up (migrations, loading the campaign file) is
+# done by one worker at a time; the chat locks (`storage.queries.pipeline`) hash into others.
+STARTUP_LOCK_KEY = 0x43_414D_5053_5441_52  # "CAMPSTAR"
+
+
+async def startup_lock(conn: AsyncConnection) -> None:
+    """Hold the start-up lock until `conn`'s transaction ends (PostgreSQL; SQLite's writers
+    are serialised already)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": STARTUP_LOCK_KEY})
 
 
 def async_url(url: str) -> str:

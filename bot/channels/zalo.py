@@ -255,10 +255,10 @@ class ZaloChannel:
         try:
             link = await asyncio.to_thread(self.links.publish, att)
         except OSError as exc:
-            log.warning("could not publish %s: %s", Path(att.path).name, exc)
+            log.warning("could not publish an attachment (%s): %s", Path(att.path).suffix, exc)
             return None
         if link is None:
-            log.warning("attachment %s is gone; sending the note instead", Path(att.path).name)
+            log.warning("an attachment (%s) is gone; sending the note", Path(att.path).suffix)
         return link
 
     async def fetch_file(self, ref: FileRef, *, max_bytes: int) -> bytes:

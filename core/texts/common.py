@@ -79,6 +79,13 @@ WELCOME = (
     "Anh/Chị tham gia chiến dịch với vai trò {role}.\n\n"
     "Anh/Chị có thể:\n{commands}"
 )
+# Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15: what is kept, and why, said at registration.
+PRIVACY_NOTE = (
+    "Về dữ liệu cá nhân: bot lưu tên hiển thị và mã tài khoản Telegram/Zalo của Anh/Chị, đơn vị "
+    "và vai trò, cùng các báo cáo, tệp Anh/Chị gửi — chỉ để nhận báo cáo thi đua của đơn vị và "
+    "gửi nhắc hạn. Khi Anh/Chị thôi phụ trách, Phòng Nội vụ xóa các thông tin cá nhân này; báo "
+    "cáo của đơn vị được giữ lại."
+)
 
 LINK_CODE = (
     "Mã liên kết của Anh/Chị: {code}\n\n"

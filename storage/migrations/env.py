@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from storage.db import STARTUP_LOCK_KEY
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -34,6 +35,12 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Workers started together: one migrates, the others wait here, then find the
+                # schema at head (the lock is released with the transaction).
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": STARTUP_LOCK_KEY}
+                )
             context.run_migrations()
     engine.dispose()
 
