@@ -96,6 +96,7 @@ DOS_NO_DRAFT_NOMINEES = "Chưa có đề nghị nào để điền vào dự th�
 DOS_ADMIN_UNKNOWN = "Không tìm thấy đơn vị “{text}” trong phạm vi quản lý của Anh/Chị."
 DOS_NOTICE = "{unit} đã nộp {part} của hồ sơ đề nghị khen thưởng “{name}”. Xem và duyệt: /duyet."
 DOS_CLOSED = NOM_CLOSED
+DOS_CLOSED_RETURNED = "Văn bản bị Phòng Nội vụ trả lại để sửa vẫn nộp lại được."
 
 # -- /duyet: dossier parts -------------------------------------------------------------------
 
