@@ -170,6 +170,7 @@ ACHIEVEMENT_INTRO = (
 
 CLI_DRAFT_HELP = "Viết một bản dự thảo (.docx) từ dữ liệu hiện có"
 CLI_BAD_KIND = "Loại dự thảo “{kind}” không có. Chọn một trong: {kinds}."
+CLI_NOT_DOCX = "Tên tệp dự thảo phải có đuôi .docx, ví dụ: --out du-thao.docx"
 CLI_NEEDS_UNIT = "Dự thảo {kind} cần mã đơn vị: --unit MÃ (xem: python -m bot units)."
 CLI_UNKNOWN_UNIT = "Không có đơn vị mã “{code}” (xem: python -m bot units)."
 CLI_NEEDS_DEADLINE = "Công văn đôn đốc cần mã thời hạn hoặc chỉ tiêu: --deadline MÃ ({codes})."
