@@ -205,6 +205,7 @@ class CampaignInfo(_Model):
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
     coordinator_unit: Code
     legal_basis: tuple[Text, ...] = ()
+    place: Text = "Móng Cái"  # the địa danh of the drafts ("Móng Cái, ngày … tháng … năm …")
 
 
 # --------------------------------------------------------------------------- who takes part

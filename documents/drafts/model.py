@@ -83,6 +83,7 @@ class Initiative:
     status: str
     effect: str = ""
     unit: str = ""
+    kind: str = ""  # Mô hình, Giải pháp, Sáng kiến
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ class AchievementReport:
     summary: tuple[str, ...] = ()
     campaign: Campaign = field(default_factory=Campaign)
     form: ReportForm = field(default_factory=ReportForm)
+    initiatives: tuple[Initiative, ...] = ()  # the unit's, in a section of their own
+    documents: tuple[DocumentRef, ...] = ()
 
 
 @dataclass(frozen=True)
