@@ -235,7 +235,7 @@ def unit_minutes(campaign: CampaignDef, data: UnitData) -> m.CouncilMeeting:
         issuer=m.Issuer(
             parent=data.unit.name, name=ty.COUNCIL, abbreviation="HĐTĐKT", place=place_of(campaign)
         ),
-        held_at=data.as_of,
+        held_at=None,  # the council has yet to meet: a clerk writes its time
         venue=ty.VENUE.format(unit=data.unit.name),
         chair=m.Signer(title=ty.SIGNER_CHAIR),
         secretary=m.Signer(title=ty.SIGNER_SECRETARY),

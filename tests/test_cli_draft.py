@@ -92,6 +92,8 @@ def test_each_kind_writes_a_draft_that_opens(
     text = text_of(out)
     assert wanted in text.upper() if wanted.isupper() else wanted in text
     assert "số liệu đến" in text.lower() or "Số liệu" in text
+    assert "V/v V/v" not in text
+    assert text.count("Lưu: VT") <= 1  # the template's line, not the recipients' again
     for path in tmp_path.glob("*.xlsx"):
         assert load_workbook(path).sheetnames
 

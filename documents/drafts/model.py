@@ -193,7 +193,7 @@ class CouncilMeeting:
     """Biên bản họp xét of the unit's Hội đồng Thi đua - Khen thưởng."""
 
     issuer: Issuer
-    held_at: datetime
+    held_at: datetime | None  # None: the meeting is yet to be held, its time left to write
     venue: str
     chair: Signer
     secretary: Signer
