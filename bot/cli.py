@@ -540,7 +540,7 @@ def draft(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
-        _err("Tên tệp dự thảo phải có đuôi .docx, ví dụ: --out du-thao.docx")
+        _err(ty.CLI_NOT_DOCX)
         return 2
     if not out.parent.is_dir():
         _err(ty.CLI_NO_FOLDER.format(folder=out.parent))

@@ -22,6 +22,7 @@ from core.campaign.schema import Award, Deadline, Indicator, Unit
 from core.campaign.schema import Campaign as CampaignDef
 from core.domain.status import (
     DeadlineState,
+    InitiativeFact,
     UnitFacts,
     ValueFact,
     deadline_line,
@@ -38,7 +39,6 @@ from storage.queries import deadlines as deadline_q
 from storage.queries import oversight, yearend
 from storage.queries.units import get_unit_by_code
 
-PLACE = "Móng Cái"
 EFFECTIVE = frozenset({"effective", "recognized"})  # initiatives proven effective
 
 
@@ -63,24 +63,50 @@ def award_title(campaign: CampaignDef, code: str) -> str:
     return award.title if award else code
 
 
-def unit_issuer(unit: Unit) -> m.Issuer:
+def place_of(campaign: CampaignDef) -> str:
+    """The địa danh the drafts print, from the campaign file (`campaign.place`)."""
+    return campaign.campaign.place
+
+
+def unit_issuer(campaign: CampaignDef, unit: Unit) -> m.Issuer:
     abbreviation = "UBND" if unit.kind == "COMMUNE" else unit.code.replace("_", "-")
+    place = place_of(campaign)
     return m.Issuer(
-        parent=ty.ISSUER_PARENT.format(place=PLACE),
+        parent=ty.ISSUER_PARENT.format(place=place),
         name=unit.name,
         abbreviation=abbreviation,
-        place=PLACE,
+        place=place,
     )
 
 
 def office_issuer(campaign: CampaignDef) -> m.Issuer:
     office = campaign.unit(campaign.campaign.coordinator_unit)
     name = office.name if office else campaign.campaign.coordinator_unit
+    place = place_of(campaign)
     return m.Issuer(
-        parent=ty.ISSUER_PARENT.format(place=PLACE),
+        parent=ty.ISSUER_PARENT.format(place=place),
         name=name,
         abbreviation=campaign.campaign.coordinator_unit,
-        place=PLACE,
+        place=place,
+    )
+
+
+def initiative(i: InitiativeFact, unit: str = "") -> m.Initiative:
+    """An initiative as a draft prints it: its kind and state in words, never their codes."""
+    return m.Initiative(
+        name=i.title,
+        status=tx.INITIATIVE_STATES.get(i.status, i.status),
+        unit=unit,
+        kind=tx.INITIATIVE_KINDS.get(i.kind, ""),
+    )
+
+
+def unit_documents(campaign: CampaignDef, facts: UnitFacts) -> tuple[m.DocumentRef, ...]:
+    labels = {d.code: d.label for d in campaign.document_types}
+    return tuple(
+        m.DocumentRef(d.number, d.first_submitted_at.date(), labels.get(code, ""))
+        for code, d in facts.documents.items()
+        if d.number
     )
 
 
@@ -101,21 +127,9 @@ def _verdict(ind: Indicator, fact: ValueFact | None, scale: Sequence[str]) -> m.
 def indicator_results(
     campaign: CampaignDef, unit: Unit, facts: UnitFacts
 ) -> tuple[m.IndicatorResult, ...]:
-    """Each indicator with a target that applies to the unit: target, latest result, verdict."""
+    """Each indicator with a target that applies to the unit: target, latest result, verdict.
+    (The unit's initiatives and documents go in sections of their own, not under one.)"""
     out = []
-    initiatives = tuple(
-        m.Initiative(name=i.title, status=i.status) for i in facts.live_initiatives()
-    )
-    documents = tuple(
-        m.DocumentRef(number=d.number, issued_on=d.first_submitted_at.date(), summary=code)
-        for code, d in facts.documents.items()
-        if d.number
-    )
-    labels = {d.code: d.label for d in campaign.document_types}
-    documents = tuple(
-        m.DocumentRef(x.number, x.issued_on, labels.get(x.summary, x.summary)) for x in documents
-    )
-    first = True
     for ind in campaign.indicators_for(unit):
         if ind.target is None:
             continue
@@ -127,11 +141,8 @@ def indicator_results(
                 result=fact.display if fact is not None and fact.value is not None else None,
                 verdict=_verdict(ind, fact, campaign.rating_scale),
                 unit="",
-                initiatives=initiatives if first else (),
-                documents=documents if first else (),
             )
         )
-        first = False
     return tuple(out)
 
 
@@ -179,16 +190,18 @@ def achievement_reports(campaign: CampaignDef, data: UnitData) -> list[m.Achieve
         )
     return [
         m.AchievementReport(
-            issuer=unit_issuer(data.unit),
+            issuer=unit_issuer(campaign, data.unit),
             subject=subject,
             award=award,
             indicators=indicators,
             signer=m.Signer(title=ty.SIGNER_HEAD),
-            confirming_body=ty.CITY_BODY.format(place=PLACE),
+            confirming_body=ty.CITY_BODY.format(place=place_of(campaign)),
             data_as_of=data.as_of,
             summary=summary,
             campaign=info,
             form=report_form(campaign),
+            initiatives=tuple(initiative(i) for i in data.facts.live_initiatives()),
+            documents=unit_documents(campaign, data.facts),
         )
         for subject, award, summary in subjects
     ]
@@ -207,8 +220,8 @@ def _nominee(campaign: CampaignDef, n: yearend.NominationRow) -> m.Nominee:
 
 def unit_proposal(campaign: CampaignDef, data: UnitData) -> m.Proposal:
     return m.Proposal(
-        issuer=unit_issuer(data.unit),
-        addressee=ty.UNIT_ADDRESSEE.format(place=PLACE),
+        issuer=unit_issuer(campaign, data.unit),
+        addressee=ty.UNIT_ADDRESSEE.format(place=place_of(campaign)),
         nominees=tuple(_nominee(campaign, n) for n in data.nominations),
         signer=m.Signer(title=ty.SIGNER_HEAD),
         recipients=ty.RECIPIENTS_UNIT,
@@ -220,8 +233,10 @@ def unit_proposal(campaign: CampaignDef, data: UnitData) -> m.Proposal:
 def unit_minutes(campaign: CampaignDef, data: UnitData) -> m.CouncilMeeting:
     info = campaign_info(campaign)
     return m.CouncilMeeting(
-        issuer=m.Issuer(parent=data.unit.name, name=ty.COUNCIL, abbreviation="HĐTĐKT", place=PLACE),
-        held_at=data.as_of,
+        issuer=m.Issuer(
+            parent=data.unit.name, name=ty.COUNCIL, abbreviation="HĐTĐKT", place=place_of(campaign)
+        ),
+        held_at=None,  # the council has yet to meet: a clerk writes its time
         venue=ty.VENUE.format(unit=data.unit.name),
         chair=m.Signer(title=ty.SIGNER_CHAIR),
         secretary=m.Signer(title=ty.SIGNER_SECRETARY),
@@ -333,9 +348,7 @@ def city_summary(data: CityData) -> m.CampaignSummary:
         reports=data.reports,
         initiatives_registered=len(live),
         initiatives_effective=sum(1 for _, i in live if i.status in EFFECTIVE),
-        initiatives=tuple(
-            m.Initiative(name=i.title, status=i.status, unit=u.name) for u, i in live
-        ),
+        initiatives=tuple(initiative(i, u.name) for u, i in live),
         shortfalls=tuple(shortfalls),
         signer=m.Signer(title=ty.SIGNER_PNV),
         recipients=ty.RECIPIENTS_PNV,
@@ -347,7 +360,7 @@ def city_summary(data: CityData) -> m.CampaignSummary:
 def city_proposal(data: CityData) -> m.Proposal:
     return m.Proposal(
         issuer=office_issuer(data.campaign),
-        addressee=ty.CITY_ADDRESSEE.format(place=PLACE),
+        addressee=ty.CITY_ADDRESSEE.format(place=place_of(data.campaign)),
         nominees=tuple(_nominee(data.campaign, n) for n in data.nominations),
         signer=m.Signer(title=ty.SIGNER_PNV),
         recipients=ty.RECIPIENTS_PNV,

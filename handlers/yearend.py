@@ -462,8 +462,10 @@ def _part_name(label: str) -> str:
 
 
 async def _dossier_text(
-    ctx: Ctx, unit_name: str, noms: list[yearend.NominationRow]
+    ctx: Ctx, unit_name: str, noms: list[yearend.NominationRow], *, closed: bool = False
 ) -> tuple[str, list[Choice]]:
+    """The checklist, and an upload choice per part missing or returned (after the dossier
+    deadline only the returned ones: sending a part again is what the office asked for)."""
     tz = ctx.tz
     parts = await yearend.current_parts(ctx.conn, nomination_ids=[n.id for n in noms])
     lines = [ty.DOS_HEAD.format(unit=unit_name)]
@@ -488,7 +490,8 @@ async def _dossier_text(
                 mark = "✓"
                 state = ty.DOS_STATE_PENDING.format(at=tx.fmt_local(part.submitted_at, tz))
             lines.append(ty.DOS_PART.format(mark=mark, label=_part_name(label), state=state))
-            if part is None or part.review_status == yearend.RETURNED:
+            returned = part is not None and part.review_status == yearend.RETURNED
+            if returned or (part is None and not closed):
                 choices.append(
                     Choice(
                         ty.DOS_UPLOAD.format(part=_part_name(label), name=n.full_name),
@@ -519,10 +522,10 @@ async def dossier(ctx: Ctx) -> None:
     if not noms:
         ctx.reply(ty.DOS_NONE)
         return
-    text, choices = await _dossier_text(ctx, who.unit_name, noms)
     closed, when = await _closed(ctx)
-    if closed:
-        choices = []
+    text, choices = await _dossier_text(ctx, who.unit_name, noms, closed=closed)
+    if closed and choices:
+        when = f"{when}\n{ty.DOS_CLOSED_RETURNED}"
     choices.append(Choice(ty.DOS_DRAFTS, "drafts"))
     ctx.goto(DOSSIER)
     ctx.reply(f"{text}\n{when}\n\n{ty.DOS_ASK}", choices)
@@ -589,8 +592,11 @@ async def save_part(ctx: Ctx, form: forms.Form) -> None:
     closed, when = await _closed(ctx)
     row = await _own(ctx, f"n:{form.extra.get('nomination_id')}")
     code = str(form.extra.get("part"))
-    if closed or row is None:
-        ctx.reply(when if closed else ty.NOM_NOT_FOUND)
+    if row is None:
+        ctx.reply(ty.NOM_NOT_FOUND)
+        return
+    if closed and not await _returned(ctx, row.id, code):
+        ctx.reply(when)
         return
     items = _dossier_items(ctx, row.award_code)
     file: dict[str, Any] = dict(form.value("file") or {})
@@ -624,6 +630,14 @@ async def save_part(ctx: Ctx, form: forms.Form) -> None:
             ty.DOS_NOTICE.format(unit=who.unit_name, part=part, name=row.full_name),
             ADMINS,
         )
+
+
+async def _returned(ctx: Ctx, nomination_id: int, code: str) -> bool:
+    """Whether the office returned this part for correction (it may be sent again after the
+    dossier deadline: the office asked for it)."""
+    parts = await yearend.current_parts(ctx.conn, nomination_ids=[nomination_id])
+    part = parts.get(nomination_id, {}).get(code)
+    return part is not None and part.review_status == yearend.RETURNED
 
 
 forms.register(forms.FormKind(name="dossier", command="/hoso", save=save_part))

@@ -227,6 +227,7 @@ class CampaignInfo(_Model):
     #: left undecided, as before).
     results_final_after: date | None = None
     missing_after_close: Literal["not_met", "open"] = "not_met"
+    place: Text = "Móng Cái"  # the địa danh of the drafts ("Móng Cái, ngày … tháng … năm …")
 
 
 # --------------------------------------------------------------------------- who takes part

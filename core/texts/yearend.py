@@ -96,6 +96,7 @@ DOS_NO_DRAFT_NOMINEES = "Chưa có đề nghị nào để điền vào dự th�
 DOS_ADMIN_UNKNOWN = "Không tìm thấy đơn vị “{text}” trong phạm vi quản lý của Anh/Chị."
 DOS_NOTICE = "{unit} đã nộp {part} của hồ sơ đề nghị khen thưởng “{name}”. Xem và duyệt: /duyet."
 DOS_CLOSED = NOM_CLOSED
+DOS_CLOSED_RETURNED = "Văn bản bị Phòng Nội vụ trả lại để sửa vẫn nộp lại được."
 
 # -- /duyet: dossier parts -------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ LETTER_ASK = "Chọn thời hạn hoặc chỉ tiêu cần đôn đốc:"
 LETTER_NOTHING = "Không có thời hạn hay chỉ tiêu nào có đơn vị chậm trong phạm vi của Anh/Chị."
 LETTER_NONE_LATE = "Không có đơn vị nào chậm “{title}”."
 LETTER_READY = "Dự thảo công văn đôn đốc “{title}”: {n} đơn vị (số liệu đến {as_of})."
-LETTER_SUBJECT = "V/v đôn đốc thực hiện: {title}"
+LETTER_SUBJECT = "đôn đốc thực hiện: {title}"  # the template writes “V/v”
 LETTER_MISSING_DEADLINE = "chưa thực hiện: {title} (hạn {due})"
 LETTER_MISSING_INDICATOR = "chưa đạt hoặc chưa báo cáo chỉ tiêu: {name}"
 SHORT_MISSING_INDICATOR = "{name}: {state}"
@@ -156,8 +157,8 @@ SIGNER_HEAD = "Thủ trưởng đơn vị"
 SIGNER_PNV = "Trưởng phòng"
 SIGNER_CHAIR = "Chủ tịch Hội đồng"
 SIGNER_SECRETARY = "Thư ký"
-RECIPIENTS_UNIT = ("Như trên", "Lưu: VT")
-RECIPIENTS_PNV = ("Như trên", "Chủ tịch, các Phó Chủ tịch UBND thành phố", "Lưu: VT, NV")
+RECIPIENTS_UNIT = ("Như trên",)  # the template adds “Lưu: VT, …”
+RECIPIENTS_PNV = ("Như trên", "Chủ tịch, các Phó Chủ tịch UBND thành phố")
 VENUE = "Trụ sở {unit}"
 AGENDA = "Xét, đề nghị khen thưởng phong trào thi đua “{campaign}” năm {year}"
 ACHIEVEMENT_INTRO = (
@@ -169,6 +170,7 @@ ACHIEVEMENT_INTRO = (
 
 CLI_DRAFT_HELP = "Viết một bản dự thảo (.docx) từ dữ liệu hiện có"
 CLI_BAD_KIND = "Loại dự thảo “{kind}” không có. Chọn một trong: {kinds}."
+CLI_NOT_DOCX = "Tên tệp dự thảo phải có đuôi .docx, ví dụ: --out du-thao.docx"
 CLI_NEEDS_UNIT = "Dự thảo {kind} cần mã đơn vị: --unit MÃ (xem: python -m bot units)."
 CLI_UNKNOWN_UNIT = "Không có đơn vị mã “{code}” (xem: python -m bot units)."
 CLI_NEEDS_DEADLINE = "Công văn đôn đốc cần mã thời hạn hoặc chỉ tiêu: --deadline MÃ ({codes})."

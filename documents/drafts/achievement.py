@@ -21,8 +21,10 @@ def figure(value: float | str | None, unit: str) -> str:
     return f"{format_number(value, 1)} {unit}".strip()
 
 
-def _indicator_rows(indicators: tuple[IndicatorResult, ...]) -> Context:
-    """The three tables of part II: indicators, their initiatives, their documents."""
+def _indicator_rows(report: AchievementReport) -> Context:
+    """The three tables of part II: indicators; the initiatives and the documents (the
+    report's own, then any an indicator carries)."""
+    indicators: tuple[IndicatorResult, ...] = report.indicators
     return {
         "indicators": numbered([
             {
@@ -34,14 +36,17 @@ def _indicator_rows(indicators: tuple[IndicatorResult, ...]) -> Context:
             for item in indicators
         ]),
         "initiatives": numbered([
-            {"name": ini.name, "indicator": item.name, "status": ini.status, "effect": ini.effect}
+            {"name": ini.name, "kind": ini.kind, "status": ini.status, "effect": ini.effect}
+            for ini in report.initiatives
+        ] + [
+            {"name": ini.name, "kind": ini.kind or item.name, "status": ini.status,
+             "effect": ini.effect}
             for item in indicators
             for ini in item.initiatives
         ]),
         "documents": numbered([
             {"number": ref.number, "date": numeric_date(ref.issued_on), "summary": ref.summary}
-            for item in indicators
-            for ref in item.documents
+            for ref in (*report.documents, *(r for item in indicators for r in item.documents))
         ]),
     }
 
@@ -55,7 +60,7 @@ def render_bao_cao_thanh_tich(report: AchievementReport) -> bytes:
         "summary": list(report.summary),
         "confirming_body": report.confirming_body.upper(),
         "form_citation": report.form.citation,
-        **_indicator_rows(report.indicators),
+        **_indicator_rows(report),
     }
     if isinstance(subject, Collective):
         context |= {

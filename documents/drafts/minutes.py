@@ -19,13 +19,16 @@ def render_bien_ban(meeting: CouncilMeeting) -> bytes:
     symbol = f"BB-{meeting.issuer.abbreviation}"
     context = common(meeting.issuer, meeting.campaign, symbol, None, meeting.data_as_of)
     held = meeting.held_at
+    blank = f"Vào hồi …… giờ ……, ngày …… tháng …… năm {meeting.campaign.year}"
     context |= {
-        "held_at": f"Vào hồi {held.hour} giờ {held.minute:02d}, {ngay_thang_nam(held.date())}",
+        "held_at": blank if held is None else (
+            f"Vào hồi {held.hour} giờ {held.minute:02d}, {ngay_thang_nam(held.date())}"
+        ),
         "venue": meeting.venue,
-        "chair_name": meeting.chair.name,
+        "chair_name": meeting.chair.name or "……………………",
         "chair_title": meeting.chair.title,
         "chair_title_caps": meeting.chair.title.upper(),
-        "secretary_name": meeting.secretary.name,
+        "secretary_name": meeting.secretary.name or "……………………",
         "secretary_title": meeting.secretary.title,
         "member_lines": list(range(meeting.member_lines)),
         "agenda": list(meeting.agenda or DEFAULT_AGENDA),

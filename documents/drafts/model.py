@@ -83,6 +83,7 @@ class Initiative:
     status: str
     effect: str = ""
     unit: str = ""
+    kind: str = ""  # Mô hình, Giải pháp, Sáng kiến
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ class AchievementReport:
     summary: tuple[str, ...] = ()
     campaign: Campaign = field(default_factory=Campaign)
     form: ReportForm = field(default_factory=ReportForm)
+    initiatives: tuple[Initiative, ...] = ()  # the unit's, in a section of their own
+    documents: tuple[DocumentRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ class CouncilMeeting:
     """Biên bản họp xét of the unit's Hội đồng Thi đua - Khen thưởng."""
 
     issuer: Issuer
-    held_at: datetime
+    held_at: datetime | None  # None: the meeting is yet to be held, its time left to write
     venue: str
     chair: Signer
     secretary: Signer

@@ -84,8 +84,8 @@ def achievement_report() -> DocxDocument:  # noqa: PLR0915 - one form, read top 
     tag(doc, "{%p if initiatives %}")
     data_table(
         doc,
-        ("STT", "Tên giải pháp, sáng kiến", "Nội dung thi đua", "Tình trạng", "Hiệu quả"),
-        ("{{ r.index }}", "{{ r.name }}", "{{ r.indicator }}", "{{ r.status }}", "{{ r.effect }}"),
+        ("STT", "Tên mô hình, giải pháp, sáng kiến", "Loại", "Tình trạng", "Hiệu quả"),
+        ("{{ r.index }}", "{{ r.name }}", "{{ r.kind }}", "{{ r.status }}", "{{ r.effect }}"),
         (13, 47, 40, 25, 40),
         loop="initiatives",
     )

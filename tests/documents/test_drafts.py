@@ -172,7 +172,7 @@ def test_collective_report_follows_mau_08() -> None:
         ],
         ["4", "Chỉ số cải cách hành chính năm 2023", "Khá trở lên", "-", "Chưa đủ căn cứ"],
     ]
-    initiatives = _rows(doc, "Tên giải pháp")
+    initiatives = _rows(doc, "Tên mô hình, giải pháp")
     assert initiatives[0][1:4] == [
         "Tổ hỗ trợ số tại bộ phận một cửa",
         "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn",
