@@ -32,7 +32,7 @@ from tests.harness import Clock, running_bot
 from tests.oversight import seed
 from tests.reporting.people import PDF, FileServer, Person, docx, fetch, register
 
-# 20/11/2024 10:00 in Móng Cái: a month before the dossier deadline (D_HOSO, 20/12/2024).
+# 20/11/2024 10:00 in Móng Cái: before the dossier deadline (D_HOSO, 31/01/2025).
 NOW = datetime(2024, 11, 20, 3, 0, tzinfo=UTC)
 HOOK_SECRET = "zalo-hook-S3cret"
 LINK = re.compile(r"https?://\S+")
@@ -280,9 +280,9 @@ async def test_the_years_end_in_chat(
     assert "Phường Trần Phú" in letter
 
     # After the dossier deadline: no proposal changes, but the returned part can be sent again.
-    clock.now = NOW + timedelta(days=31)
+    clock.now = NOW + timedelta(days=73)
     closed = await say(lan, "/denghi", "Đã quá hạn")
-    assert "20/12/2024" in closed
+    assert "31/01/2025" in closed
     status = await say(lan, "/hoso", "Chọn việc cần làm")
     assert [o for o in options(lan) if "Nộp Tờ trình" in o], status
     assert not [o for o in options(lan) if "Nộp Biên bản" in o], status
