@@ -133,7 +133,7 @@ async def test_workbook_is_formatted_for_a_clerk_with_the_overview_as_a_native_c
     assert units["A1"].alignment.wrap_text
     assert units.column_dimensions["B"].width > 40
     assert units.auto_filter.ref is not None
-    assert units.auto_filter.ref.startswith("A1:D")
+    assert units.auto_filter.ref.startswith("A1:F")  # code, name, kind, parent, last day, successor
     march = wb["Tháng 3-2024"]
     assert march.freeze_panes == "C3"
     assert march["E1"].font.b

@@ -46,7 +46,7 @@ async def test_a_correct_plan_is_described_and_a_last_year_one_flagged_and_submi
     msg = await lan.send_document(plan(tmp_path, "ka_long_kh"), "ke-hoach.docx", WORD, files)
     msg = await lan.read(msg)
     assert (
-        "Bot đọc được: Kế hoạch số 25/KH-UBND ngày 05/3/2024 của UBND xã Hải Sơn về phát động "
+        "Bot đọc được: Kế hoạch số 25/KH-UBND ngày 05/03/2024 của UBND xã Hải Sơn về phát động "
         "phong trào thi đua “Đẩy mạnh cải cách hành chính” năm 2024." in msg
     )
     assert "Văn bản khớp với yêu cầu." in msg
