@@ -64,6 +64,8 @@ AMBIGUOUS_BACKOFF = timedelta(seconds=60)
 BUSY_PATIENCE_SECONDS = 120.0
 # Staged downloads (files people sent, waiting for their update): at most this many bytes.
 MAX_STAGED_BYTES = 512 * 1024 * 1024
+# ... and of one sender: three of the largest files a messenger lets a bot download.
+MAX_STAGED_BYTES_PER_PERSON = 3 * MAX_UPLOAD_BYTES
 # How fresh "last seen" must be; coarse, so that most updates write nothing extra.
 SEEN_RESOLUTION = timedelta(hours=1)
 
@@ -230,8 +232,13 @@ class Pipeline:
         channel = self.channels.get(incoming.channel)
         if ref is None or channel is None or self.files is None:
             return incoming
+        owner = staging_owner(incoming)
         if await asyncio.to_thread(self.files.staged_bytes) > MAX_STAGED_BYTES:
             log.warning("staging is full; a file is refused for now")
+            return replace(incoming, file=replace(ref, error="unavailable"))
+        mine = await asyncio.to_thread(self.files.staged_bytes, owner)
+        if mine + (ref.size or 0) > MAX_STAGED_BYTES_PER_PERSON:
+            log.warning("chat %s has too many staged files; a file is refused", incoming.chat_id)
             return replace(incoming, file=replace(ref, error="unavailable"))
         try:
             content = await channel.fetch_file(ref, max_bytes=MAX_UPLOAD_BYTES)
@@ -240,7 +247,7 @@ class Pipeline:
         except FileUnavailable:
             ref = replace(ref, error="unavailable")
         else:
-            path = await asyncio.to_thread(self.files.stage, content)
+            path = await asyncio.to_thread(self.files.stage, content, owner=owner)
             ref = replace(ref, local_path=str(path), size=len(content))
         return replace(incoming, file=ref)
 
@@ -276,7 +283,7 @@ class Pipeline:
                     return HANDLED  # cannot happen under the chat lock; harmless if it did
                 self._given.pop(row.id, None)
                 self._staged.pop(key, None)
-                state, data = await self.states.load(conn, key)
+                state, data = await self.states.load(conn, key, fresh=who is None)
                 if who is not None and now - who.last_seen_at > SEEN_RESOLUTION:
                     await touch_identity(
                         conn, channel=incoming.channel, external_id=incoming.user_id, now=now
@@ -561,6 +568,11 @@ class Pipeline:
         await asyncio.gather(*self._active.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+
+
+def staging_owner(incoming: Incoming) -> str:
+    """Whose staged files a download counts against (and is erased with)."""
+    return f"{incoming.channel}:{incoming.user_id}"
 
 
 def _without_download(incoming: Incoming) -> Incoming:
