@@ -66,6 +66,9 @@ BUSY_PATIENCE_SECONDS = 120.0
 MAX_STAGED_BYTES = 512 * 1024 * 1024
 # ... and of one sender: three of the largest files a messenger lets a bot download.
 MAX_STAGED_BYTES_PER_PERSON = 3 * MAX_UPLOAD_BYTES
+# Unregistered chats: at most one answer a window per chat, and this many for all of them.
+STRANGER_WINDOW_SECONDS = 60.0
+STRANGER_ANSWERS = 30
 # How fresh "last seen" must be; coarse, so that most updates write nothing extra.
 SEEN_RESOLUTION = timedelta(hours=1)
 
@@ -123,6 +126,7 @@ class Pipeline:
         self._idle.set()
         self._to_mark: list[int] = []
         self._marker: asyncio.Task[None] | None = None
+        self.strangers = StrangerBudget()
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -291,8 +295,17 @@ class Pipeline:
                 ctx = Ctx(
                     msg=incoming, conn=conn, services=self.services, who=who, state=state, data=data
                 )
-                await self.router.dispatch(ctx)
-                await self.states.save_in_transaction(conn, key, ctx.state, ctx.data, now)
+                # A stranger outside registration is answered at most once a window per chat,
+                # and strangers together a bounded number of times; the rest is only recorded.
+                if (
+                    who is not None
+                    or state
+                    or _registering(incoming)
+                    or self.strangers.allow(key, time.monotonic())
+                ):
+                    await self.router.dispatch(ctx)
+                if who is not None or state or ctx.state:  # no state row for a passing stranger
+                    await self.states.save_in_transaction(conn, key, ctx.state, ctx.data, now)
                 out = await q.enqueue_replies(
                     conn,
                     channel=incoming.channel,
@@ -568,6 +581,36 @@ class Pipeline:
         await asyncio.gather(*self._active.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+
+
+class StrangerBudget:
+    """How often unregistered chats are answered (outside registration), per worker: once a
+    `window` per chat, and `total` answers a window for all strangers together."""
+
+    def __init__(self, *, window: float = STRANGER_WINDOW_SECONDS, total: int = STRANGER_ANSWERS):
+        self.window = window
+        self.total = total
+        self._last: dict[ChatKey, float] = {}
+        self._recent: list[float] = []
+
+    def allow(self, key: ChatKey, now: float) -> bool:
+        cutoff = now - self.window
+        self._recent = [t for t in self._recent if t > cutoff]
+        last = self._last.get(key)
+        if (last is not None and last > cutoff) or len(self._recent) >= self.total:
+            return False
+        if len(self._last) > 10_000:  # forget the chats whose window has passed
+            self._last = {k: t for k, t in self._last.items() if t > cutoff}
+        self._last[key] = now
+        self._recent.append(now)
+        return True
+
+
+def _registering(incoming: Incoming) -> bool:
+    """`/start`, `/start CODE` (or `/batdau`): registration is never refused by the budget (wrong
+    codes have a throttle of their own)."""
+    word = (incoming.text or "").strip().split(" ", 1)[0].lower()
+    return word.split("@", 1)[0] in ("/start", "/batdau", "start", "batdau")
 
 
 def staging_owner(incoming: Incoming) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot import cli
 from bot.app import App
 from core.settings import Settings
-from core.texts.common import NOT_REGISTERED, NOT_UNDERSTOOD_UNREGISTERED
+from core.texts.common import NOT_UNDERSTOOD_UNREGISTERED
 from storage.files import FileStore
 from storage.models import (
     AuditLog,
@@ -114,9 +114,8 @@ async def test_a_forgotten_focal_point_leaves_the_units_report_and_becomes_a_str
     assert len(await fetch(bot, IndicatorValue, "id", submitted_by=pid)) >= 9
 
     # The same chat is now a stranger: an answer to the open question is not taken (the
-    # running bot's memory of the conversation is not used), nor is a command.
+    # running bot's memory of the conversation is not used).
     assert NOT_UNDERSTOOD_UNREGISTERED in await lan.say("có")
-    assert NOT_REGISTERED in await lan.say("/baocao")
     capsys.readouterr()
     assert await _in_thread(cli.people, settings, argparse.Namespace(unit=UNIT)) == 0
     listing = capsys.readouterr().out
