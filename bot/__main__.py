@@ -16,6 +16,21 @@ DESCRIPTION = (
 )
 
 
+def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """People and their personal data; backups."""
+    ppl = sub.add_parser("people", help="list registered people with their ids, units and accounts")
+    ppl.add_argument("--unit", default=None, help="only this unit's people (unit code)")
+    per = sub.add_parser("person", help="a person's personal data")
+    per_sub = per.add_subparsers(dest="person_command", metavar="ACTION", required=True)
+    fg = per_sub.add_parser(
+        "forget",
+        help="erase a person's name, messenger accounts, messages and staged files; "
+        "the unit's reports and the audit trail stay",
+    )
+    fg.add_argument("person_id", type=int, help="the person's id (see `people`)")
+    fg.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bot",
@@ -49,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = camp_sub.add_parser("check", help="validate a campaign file without loading it")
     check.add_argument("file", type=Path)
     sub.add_parser("units", help="list unit codes and names")
+    _add_data_commands(sub)
     inv = sub.add_parser("invite", help="print one-time invite codes, one a line")
     inv.add_argument("unit_code")
     inv.add_argument("--role", choices=ROLES, default="focal")
@@ -107,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         "db": cli.db,
         "campaign": cli.campaign,
         "units": cli.units,
+        "people": cli.people,
+        "person": cli.person,
         "invite": cli.invite,
         "export": cli.export,
         "draft": cli.draft,

@@ -179,6 +179,109 @@ def units(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def people(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare(settings)
+
+    async def go() -> list[str] | None:
+        from storage.campaign_sync import ensure_campaign_loaded
+        from storage.db import Database
+        from storage.queries.privacy import list_people
+        from storage.queries.units import list_units
+
+        database = Database(settings.resolved_database_url())
+        try:
+            cid = await ensure_campaign_loaded(database, settings.campaign_file)
+            async with database.read() as conn:
+                if args.unit and args.unit not in {
+                    u.code for u in await list_units(conn, campaign_id=cid)
+                }:
+                    return None
+                rows = await list_people(conn, campaign_id=cid, unit_code=args.unit)
+        finally:
+            await database.dispose()
+        lines = []
+        for r in rows:
+            units = ", ".join(
+                f"{code} ({role}{'' if active else ', đã thôi'})" for code, role, active in r.units
+            )
+            accounts = ", ".join(f"{ch}:{chat}" for ch, chat in r.accounts) or "không còn tài khoản"
+            lines.append(
+                f"{r.person_id:>5}  {r.full_name or '(chưa có tên)'}  {units}  [{accounts}]"
+            )
+        return lines
+
+    lines = asyncio.run(go())
+    if lines is None:
+        _err(f"Không có đơn vị mã {args.unit!r}. Xem danh sách bằng `python -m bot units`.")
+        return 1
+    if not lines:
+        _print("Chưa có ai đăng ký.")
+    for line in lines:
+        _print(line)
+    return 0
+
+
+def person(settings: Settings, args: argparse.Namespace) -> int:
+    """`person forget ID`: erase a person's personal data, keeping the unit's data."""
+    _prepare(settings)
+    from storage.db import Database
+    from storage.files import FileStore
+    from storage.queries.privacy import person_name
+
+    async def name_of() -> str | None:
+        database = Database(settings.resolved_database_url())
+        try:
+            async with database.read() as conn:
+                return await person_name(conn, args.person_id)
+        finally:
+            await database.dispose()
+
+    name = asyncio.run(name_of())
+    if name is None:
+        _err(
+            f"Không có người dùng số {args.person_id}. "
+            "Xem danh sách bằng `python -m bot people [--unit MÃ]`."
+        )
+        return 1
+    if not args.yes:
+        _print(
+            f"Xóa thông tin cá nhân của người dùng số {args.person_id} ({name}): họ tên, tài "
+            "khoản Telegram/Zalo, nội dung tin nhắn, hội thoại đang dở, tệp chưa lưu. Báo cáo, "
+            "sáng kiến, văn bản của đơn vị và nhật ký thay đổi được giữ lại. Không hoàn tác được."
+        )
+        sys.stdout.write("Gõ 'co' để xác nhận: ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("co", "có", "y", "yes"):
+            _print("Đã hủy, không xóa gì.")
+            return 1
+
+    async def go() -> int:
+        from bot.privacy import forget
+
+        database = Database(settings.resolved_database_url())
+        try:
+            done = await forget(
+                database, FileStore(settings.data_dir), person_id=args.person_id, actor="cli"
+            )
+        finally:
+            await database.dispose()
+        return len(done.accounts) if done is not None else -1
+
+    accounts = asyncio.run(go())
+    if accounts < 0:
+        _err(f"Không có người dùng số {args.person_id}.")
+        return 1
+    from storage.queries.privacy import forgotten_name
+
+    _print(
+        f"Đã xóa thông tin cá nhân của người dùng số {args.person_id} ({accounts} tài khoản "
+        f"nhắn tin). Từ nay người này hiện là “{forgotten_name(args.person_id)}”; tin nhắn mới "
+        "từ các tài khoản đó được coi như của người chưa đăng ký."
+    )
+    return 0
+
+
 def invite(settings: Settings, args: argparse.Namespace) -> int:
     if not 1 <= args.count <= 1000:
         _err("Số lượng mã phải từ 1 đến 1000.")

@@ -64,6 +64,11 @@ AMBIGUOUS_BACKOFF = timedelta(seconds=60)
 BUSY_PATIENCE_SECONDS = 120.0
 # Staged downloads (files people sent, waiting for their update): at most this many bytes.
 MAX_STAGED_BYTES = 512 * 1024 * 1024
+# ... and of one sender: three of the largest files a messenger lets a bot download.
+MAX_STAGED_BYTES_PER_PERSON = 3 * MAX_UPLOAD_BYTES
+# Unregistered chats: at most one answer a window per chat, and this many for all of them.
+STRANGER_WINDOW_SECONDS = 60.0
+STRANGER_ANSWERS = 30
 # How fresh "last seen" must be; coarse, so that most updates write nothing extra.
 SEEN_RESOLUTION = timedelta(hours=1)
 
@@ -121,6 +126,7 @@ class Pipeline:
         self._idle.set()
         self._to_mark: list[int] = []
         self._marker: asyncio.Task[None] | None = None
+        self.strangers = StrangerBudget()
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -230,8 +236,13 @@ class Pipeline:
         channel = self.channels.get(incoming.channel)
         if ref is None or channel is None or self.files is None:
             return incoming
+        owner = staging_owner(incoming)
         if await asyncio.to_thread(self.files.staged_bytes) > MAX_STAGED_BYTES:
             log.warning("staging is full; a file is refused for now")
+            return replace(incoming, file=replace(ref, error="unavailable"))
+        mine = await asyncio.to_thread(self.files.staged_bytes, owner)
+        if mine + (ref.size or 0) > MAX_STAGED_BYTES_PER_PERSON:
+            log.warning("chat %s has too many staged files; a file is refused", incoming.chat_id)
             return replace(incoming, file=replace(ref, error="unavailable"))
         try:
             content = await channel.fetch_file(ref, max_bytes=MAX_UPLOAD_BYTES)
@@ -240,7 +251,7 @@ class Pipeline:
         except FileUnavailable:
             ref = replace(ref, error="unavailable")
         else:
-            path = await asyncio.to_thread(self.files.stage, content)
+            path = await asyncio.to_thread(self.files.stage, content, owner=owner)
             ref = replace(ref, local_path=str(path), size=len(content))
         return replace(incoming, file=ref)
 
@@ -276,7 +287,7 @@ class Pipeline:
                     return HANDLED  # cannot happen under the chat lock; harmless if it did
                 self._given.pop(row.id, None)
                 self._staged.pop(key, None)
-                state, data = await self.states.load(conn, key)
+                state, data = await self.states.load(conn, key, fresh=who is None)
                 if who is not None and now - who.last_seen_at > SEEN_RESOLUTION:
                     await touch_identity(
                         conn, channel=incoming.channel, external_id=incoming.user_id, now=now
@@ -284,8 +295,17 @@ class Pipeline:
                 ctx = Ctx(
                     msg=incoming, conn=conn, services=self.services, who=who, state=state, data=data
                 )
-                await self.router.dispatch(ctx)
-                await self.states.save_in_transaction(conn, key, ctx.state, ctx.data, now)
+                # A stranger outside registration is answered at most once a window per chat,
+                # and strangers together a bounded number of times; the rest is only recorded.
+                if (
+                    who is not None
+                    or state
+                    or _registering(incoming)
+                    or self.strangers.allow(key, time.monotonic())
+                ):
+                    await self.router.dispatch(ctx)
+                if who is not None or state or ctx.state:  # no state row for a passing stranger
+                    await self.states.save_in_transaction(conn, key, ctx.state, ctx.data, now)
                 out = await q.enqueue_replies(
                     conn,
                     channel=incoming.channel,
@@ -561,6 +581,41 @@ class Pipeline:
         await asyncio.gather(*self._active.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+
+
+class StrangerBudget:
+    """How often unregistered chats are answered (outside registration), per worker: once a
+    `window` per chat, and `total` answers a window for all strangers together."""
+
+    def __init__(self, *, window: float = STRANGER_WINDOW_SECONDS, total: int = STRANGER_ANSWERS):
+        self.window = window
+        self.total = total
+        self._last: dict[ChatKey, float] = {}
+        self._recent: list[float] = []
+
+    def allow(self, key: ChatKey, now: float) -> bool:
+        cutoff = now - self.window
+        self._recent = [t for t in self._recent if t > cutoff]
+        last = self._last.get(key)
+        if (last is not None and last > cutoff) or len(self._recent) >= self.total:
+            return False
+        if len(self._last) > 10_000:  # forget the chats whose window has passed
+            self._last = {k: t for k, t in self._last.items() if t > cutoff}
+        self._last[key] = now
+        self._recent.append(now)
+        return True
+
+
+def _registering(incoming: Incoming) -> bool:
+    """`/start`, `/start CODE` (or `/batdau`): registration is never refused by the budget (wrong
+    codes have a throttle of their own)."""
+    word = (incoming.text or "").strip().split(" ", 1)[0].lower()
+    return word.split("@", 1)[0] in ("/start", "/batdau", "start", "batdau")
+
+
+def staging_owner(incoming: Incoming) -> str:
+    """Whose staged files a download counts against (and is erased with)."""
+    return f"{incoming.channel}:{incoming.user_id}"
 
 
 def _without_download(incoming: Incoming) -> Incoming:

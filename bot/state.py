@@ -15,7 +15,9 @@ ChatKey = tuple[str, str]
 
 
 class StateStore(Protocol):
-    async def load(self, conn: AsyncConnection, key: ChatKey) -> tuple[str, dict[str, Any]]: ...
+    async def load(
+        self, conn: AsyncConnection, key: ChatKey, *, fresh: bool = False
+    ) -> tuple[str, dict[str, Any]]: ...
 
     async def save_in_transaction(
         self, conn: AsyncConnection, key: ChatKey, state: str, data: dict[str, Any], now: datetime
@@ -39,9 +41,13 @@ class DatabaseStateStore:
         self._known: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
         self._pending: dict[ChatKey, tuple[str, dict[str, Any]]] = {}
 
-    async def load(self, conn: AsyncConnection, key: ChatKey) -> tuple[str, dict[str, Any]]:
+    async def load(
+        self, conn: AsyncConnection, key: ChatKey, *, fresh: bool = False
+    ) -> tuple[str, dict[str, Any]]:
+        """`fresh`: from the table even if cached (a stranger's chat: an operator may have
+        erased the person behind it from another process)."""
         known = self._known.pop(key, None)  # handlers mutate it: it is theirs until committed
-        if known is not None:
+        if known is not None and not fresh:
             return known
         return await q.load_state(conn, channel=key[0], chat_id=key[1])
 

@@ -551,7 +551,8 @@ class ReminderSender:
         if channel is None:
             return await self._release(row, f"channel {channel_name} is not running")
         limiter = self.limiters(channel_name)
-        reply = Reply(message.text)
+        # Taken over from a sender that died mid-send: the person may have this already.
+        reply = Reply(t.REPEAT_MARK + message.text if row.resent else message.text)
         skip = 0
         transient = 0
         limited = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 import uuid
 import zipfile
@@ -70,40 +71,71 @@ class FileStore:
         self.root = data_dir / "uploads"
         self.staging = self.root / "staging"
 
-    def stage(self, content: bytes) -> Path:
-        self.staging.mkdir(parents=True, exist_ok=True)
-        path = self.staging / uuid.uuid4().hex
+    def owner_folder(self, owner: str) -> Path:
+        """Where one sender's staged files go: a folder named by a hash of `channel:user id`
+        (no account id on disk), so that they can be counted and erased per person."""
+        return self.staging / hashlib.sha256(owner.encode("utf-8")).hexdigest()[:24]
+
+    def stage(self, content: bytes, *, owner: str = "") -> Path:
+        folder = self.owner_folder(owner) if owner else self.staging
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / uuid.uuid4().hex
         tmp = path.with_suffix(".part")
         tmp.write_bytes(content)
         os.replace(tmp, path)  # never a half-written staged file
         return path
 
-    def staged_bytes(self) -> int:
-        """What the staged downloads take on disk now."""
-        if not self.staging.is_dir():
-            return 0
+    def _staged_files(self, folder: Path | None = None) -> list[Path]:
+        root = folder or self.staging
+        if not root.is_dir():
+            return []
+        return [p for p in root.rglob("*") if p.is_file()]
+
+    def staged_bytes(self, owner: str | None = None) -> int:
+        """What the staged downloads take on disk now (of one sender, if given)."""
+        folder = self.owner_folder(owner) if owner else None
         total = 0
-        for path in self.staging.iterdir():
+        for path in self._staged_files(folder):
             try:
                 total += path.stat().st_size
             except OSError:
                 continue
         return total
 
+    def forget_staged(self, owner: str) -> int:
+        """Delete one sender's staged files (their personal data is being erased)."""
+        folder = self.owner_folder(owner)
+        removed = 0
+        for path in self._staged_files(folder):
+            path.unlink(missing_ok=True)
+            removed += 1
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+        return removed
+
     def sweep_staging(self, *, older_than_seconds: float = 86400) -> int:
         """Delete staged files nobody kept (sent outside a file question, or refused)."""
-        if not self.staging.is_dir():
-            return 0
         cutoff = time.time() - older_than_seconds
         removed = 0
-        for path in self.staging.iterdir():
+        for path in self._staged_files():
             try:
                 if path.stat().st_mtime < cutoff:
                     path.unlink()
                     removed += 1
             except FileNotFoundError:
                 continue
+        if self.staging.is_dir():
+            for folder in self.staging.iterdir():
+                if folder.is_dir():
+                    try:
+                        folder.rmdir()  # only when empty
+                    except OSError:
+                        continue
         return removed
+
+    def is_staged(self, path: Path) -> bool:
+        """Whether `path` is a file we staged ourselves (directly or in a sender's folder)."""
+        return path.is_file() and (self.staging in (path.parent, path.parent.parent))
 
     def path_of(self, *, campaign_id: str, unit_code: str, stored_name: str) -> Path:
         """Where `keep` put a file (the stored name is ours: generated, never a path)."""
@@ -113,7 +145,7 @@ class FileStore:
         """Move a staged file to its final, generated name; None if its content is not a kind
         we accept."""
         src = Path(staged)
-        if src.parent != self.staging or not src.is_file():
+        if not self.is_staged(src):
             return None  # only files we staged ourselves
         kind = sniff(src)
         if kind is None:

@@ -433,6 +433,57 @@ async def test_two_sender_processes_without_a_crash_send_each_reminder_exactly_o
     assert all(got[k] == 1 for k in setup.wanted)
 
 
+async def test_a_reminder_sent_again_after_its_sender_died_mid_send_says_it_may_be_a_repeat(
+    tg: object, sqlite_url: str, zygote: Zygote
+) -> None:
+    """The messenger holds one reminder's send; the sender is killed while it waits; the send
+    then arrives (the person has it). The sender started next takes the row over once the lease
+    has run out and sends it again, marked "(Nhắc lại) "; no reminder sent once is marked."""
+    from core.texts.reminders import REPEAT_MARK
+    from tests.fakes.telegram_server import FakeTelegramServer
+
+    assert isinstance(tg, FakeTelegramServer)
+    setup = await prepare(sqlite_url, tg.base_url, rate=40)
+    for chat in setup.chats.values():
+        tg.user(user_id=chat)
+    held_chat = next(iter(setup.chats.values()))
+    held = tg.faults.add("sendMessage", "slow", chat_id=held_chat, delay=4.0)
+    a = await zygote.fork(setup.cfg, "a")
+    # The request is at the server (checked again at every other call, and there are many).
+    await tg.wait_for(lambda: held.remaining == 0, timeout=30)
+    await asyncio.sleep(0.3)
+    await a.kill()
+    assert a.killed
+    a.in_flight = await in_flight_of(sqlite_url, "a")
+    await tg.wait_for(lambda: bool(tg.texts_to(held_chat)), timeout=10)  # the held send lands
+    [first] = tg.texts_to(held_chat)
+    assert not first.startswith(REPEAT_MARK)
+    b = await zygote.fork(setup.cfg, "b")
+    assert await b.wait() == 0
+    got = tally(tg, setup)
+    summary("a send held at a crash", setup, got, 2, 1)
+    assert all(1 <= got[k] <= 2 for k in setup.wanted)
+    texts = tg.texts_to(held_chat)
+    held_code = deadline_of_text(first)
+    copies = [x for x in texts if deadline_of_text(x) == held_code]
+    assert len(copies) == 2
+    assert copies[0] == first
+    assert copies[1] == REPEAT_MARK + first
+    for chat in setup.chats.values():
+        by_code: dict[str, list[str]] = {}
+        for text in tg.texts_to(chat):
+            by_code.setdefault(deadline_of_text(text), []).append(text)
+        for sent in by_code.values():
+            assert not sent[0].startswith(REPEAT_MARK)  # a first copy is never marked
+            assert all(x.startswith(REPEAT_MARK) for x in sent[1:])  # a second always is
+
+
+def deadline_of_text(text: str) -> str:
+    from tests.test_reminder_delivery import deadline_of
+
+    return deadline_of(text)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["zygote"]:
         zygote_main()

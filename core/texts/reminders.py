@@ -234,3 +234,7 @@ DAY_NOT_MARKED = "Ngày {day} chưa được đánh dấu riêng; không có gì
 DAY_ALREADY = "Ngày {day} đã được đánh dấu là {what}; không có gì thay đổi."
 WORKING = "ngày làm việc"
 OFF = "ngày nghỉ"
+
+
+# Before a reminder sent again after a crash (its first copy may have arrived).
+REPEAT_MARK = "(Nhắc lại) "

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import ChatIdentity, Membership, Person, Reminder, Unit, table
@@ -274,7 +274,17 @@ class ClaimedRow:
     kind: str
     send_at: datetime
     attempts: int
+    error: str | None = None
 
+    @property
+    def resent(self) -> bool:
+        """A previous claim's lease ran out while it was sending: a copy may have arrived."""
+        return (self.error or "").startswith(TAKEN_OVER)
+
+
+# The mark a claim leaves on a row it takes over from a sender whose lease ran out (it died
+# mid-send); kept until the row is sent, so that the copy sent then says it may be a repeat.
+TAKEN_OVER = "taken over after a lease ran out"
 
 _CLAIM_COLS = (
     _R.c.id,
@@ -286,6 +296,7 @@ _CLAIM_COLS = (
     _R.c.kind,
     _R.c.send_at,
     _R.c.attempts,
+    _R.c.error,
 )
 
 
@@ -325,7 +336,14 @@ async def claim_due(
     stmt = (
         update(_R)
         .where(_R.c.id.in_(pick.scalar_subquery()))
-        .values(state="sending", claimed_by=worker, claimed_at=now, attempts=_R.c.attempts + 1)
+        .values(
+            state="sending",
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=_R.c.attempts + 1,
+            # SET sees the row as it was: still "sending" means its sender's lease ran out.
+            error=case((_R.c.state == "sending", literal(TAKEN_OVER)), else_=_R.c.error),
+        )
         .returning(*_CLAIM_COLS)
     )
     rows = [ClaimedRow(*tuple(r)) for r in await conn.execute(stmt)]
@@ -369,7 +387,15 @@ async def release(conn: AsyncConnection, *, reminder_id: int, worker: str, error
     res = await conn.execute(
         update(_R)
         .where(_mine(reminder_id, worker))
-        .values(state="planned", claimed_by=None, claimed_at=None, error=error[:2000])
+        .values(
+            state="planned",
+            claimed_by=None,
+            claimed_at=None,
+            error=case(  # a row taken over keeps its mark
+                (_R.c.error.like(TAKEN_OVER + "%"), literal(f"{TAKEN_OVER}; {error}"[:2000])),
+                else_=literal(error[:2000]),
+            ),
+        )
     )
     return res.rowcount == 1
 

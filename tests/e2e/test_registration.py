@@ -149,6 +149,7 @@ async def test_sticker_or_photo_instead_of_code(bot: App, messenger: Messenger) 
 
 
 async def test_unregistered_person_sending_a_command(bot: App, messenger: Messenger) -> None:
+    bot.pipeline.strangers.window = 0.0  # each answer (the budget: tests/e2e/test_strangers.py)
     user = messenger.user(10)
     await user.send_text("/menu")
     assert "chưa đăng ký" in await user.expect_message()
