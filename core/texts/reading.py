@@ -54,3 +54,17 @@ CORRECT_DONE = "Đã sửa {label}: {old} → {new}. Việc sửa đã được 
 CORRECT_GONE = "Không tìm thấy văn bản này, hoặc văn bản không thuộc phạm vi Anh/Chị duyệt."
 CORRECT_BACK = "Xem lại văn bản"
 STATUS_DOC = "{label} số {number}"
+
+# -- the export's documents sheet: what the bot read, beside what the unit declared ------------
+
+EXPORT_COLUMNS = (
+    "Số, ký hiệu đọc được",
+    "Ngày ban hành đọc được",
+    "Cơ quan ban hành đọc được",
+    "Loại văn bản đọc được",
+    "Trích yếu đọc được",
+    "Người ký (chức vụ) đọc được",
+    "Điểm chưa khớp",
+    "Đã sửa",
+)
+EXPORT_SEPARATOR = "; "
