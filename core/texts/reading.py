@@ -21,6 +21,10 @@ SUBMIT_ANYWAY = (
 )
 SUBMIT_YES = "Có, vẫn nộp văn bản này"
 SUBMIT_NO = "Không, gửi tệp khác"
+# What was read, offered where the form then asks the number and the date.
+PREFILL_NUMBER = "Số văn bản bot đọc được: {value} — gõ “đúng” để giữ, hoặc gõ số khác."
+PREFILL_DATE = "Ngày ban hành bot đọc được: {value} — gõ “đúng” để giữ, hoặc gõ ngày khác."
+PREFILL_KEEP = "Đúng: {value}"
 
 # -- Phòng Nội vụ ------------------------------------------------------------------------------
 
