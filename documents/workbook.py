@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,6 +46,7 @@ from core.domain.periods import months_between, period_for, period_label
 from core.domain.status import ValueFact, local_date, meets_target
 from core.domain.values import format_target, format_value, from_json
 from core.texts import oversight as tx
+from core.texts import reading as tr
 from core.texts import succession as ts
 
 if TYPE_CHECKING:
@@ -107,6 +108,10 @@ class ExportData:
     deadlines: tuple[Deadline, ...]
     tz: ZoneInfo
     chart: OverviewChart | None = None
+    # What the bot read in each document, by (unit id, type, submission time) of its row:
+    # number, date, issuer, type, trích yếu, signer's title, flags [{code, message}], the
+    # names of the fields corrected (`storage.queries.document_fields.for_export`).
+    readings: Mapping[tuple[int, str, datetime], Sequence[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -546,9 +551,9 @@ def _documents_sheet(book: Book, data: ExportData) -> None:
     by_id = {u.id: u for u in data.rows.units}
     doc_types = {d.code: d for d in data.campaign.document_types}
     deadlines = {d.code: d for d in data.deadlines}
-    widths = (16, 40, 40, 16, 13, 30, 17, 10, 12, 10, 16, 40, 12)
-    book.sheet(tx.SHEET_DOCUMENTS, widths, freeze=(1, 0), wrap=(1, 2, 11))
-    book.append(_headers(tx.DOCUMENT_COLUMNS))
+    widths = (16, 40, 40, 16, 13, 30, 17, 10, 12, 10, 16, 40, 12, *_READING_WIDTHS)
+    book.sheet(tx.SHEET_DOCUMENTS, widths, freeze=(1, 0), wrap=(1, 2, 11, *_READING_WRAP))
+    book.append(_headers(tx.DOCUMENT_COLUMNS + tr.EXPORT_COLUMNS))
     for row in data.rows.documents:
         unit_id, doc_type, number, doc_date, original, at, code, review, comment, old = row
         ref = by_id[unit_id]
@@ -570,9 +575,33 @@ def _documents_sheet(book: Book, data: ExportData) -> None:
                 tx.REVIEW_STATES.get(review, review),
                 comment,
                 bool(old),
+                *_reading_cells(data.readings.get((unit_id, doc_type, at))),
             ]
         )
-    _filter(book, len(tx.DOCUMENT_COLUMNS))
+    _filter(book, len(tx.DOCUMENT_COLUMNS) + len(tr.EXPORT_COLUMNS))
+
+
+_READING_WIDTHS = (16, 13, 30, 14, 45, 30, 45, 20)
+_READING_WRAP = (15, 17, 18, 19, 20)  # issuer, trích yếu, signer, flags, corrected
+
+
+def _reading_cells(reading: Sequence[Any] | None) -> list[Any]:
+    """The cells of what the bot read in one document (empty when it was not read)."""
+    if reading is None:
+        return [None] * len(tr.EXPORT_COLUMNS)
+    number, issued_on, issuer, doc_type, subject, signer, flags, corrected = reading
+    messages = [str(f.get("message", "")) for f in flags if f.get("message")]
+    labels = [tr.FIELD_LABELS.get(name, name) for name in corrected]
+    return [
+        number,
+        issued_on,
+        issuer,
+        doc_type,
+        subject,
+        signer,
+        tr.EXPORT_SEPARATOR.join(messages) or None,
+        ", ".join(labels) or None,
+    ]
 
 
 def _submissions_sheet(book: Book, data: ExportData) -> None:

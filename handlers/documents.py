@@ -278,6 +278,7 @@ async def resume(
         "fields": _fields_json(fields),
         "flags": [{"code": p.code, "message": p.message} for p in problems],
     }
+    form.extra[forms.SUGGESTED] = _suggestions(ctx, fields)
     if fields.source == "none":
         return tr.UNREAD
     said = tr.READ_AS.format(description=describe(fields))
@@ -291,6 +292,28 @@ async def resume(
     lines += [tr.MISMATCH_LINE.format(message=p.message) for p in problems]
     lines += ["", tr.SUBMIT_ANYWAY]
     return forms.Caution("\n".join(lines), keep=tr.SUBMIT_YES, change=tr.SUBMIT_NO)
+
+
+def _suggestions(ctx: Ctx, fields: Any) -> dict[str, dict[str, str]]:
+    """The number and date read, offered where the form asks them (`forms.SUGGESTED`): only
+    what the questions would take if typed (a well-formed number, a date not in the future)."""
+    offered: dict[str, dict[str, str]] = {}
+    if fields.number:
+        try:
+            number = parse_doc_number(str(fields.number))
+        except BadValue:
+            number = ""
+        if number:
+            offered["number"] = {"text": number,
+                                 "line": tr.PREFILL_NUMBER.format(value=number),
+                                 "button": tr.PREFILL_KEEP.format(value=number)}
+    issued = fields.issued_on
+    if issued is not None and issued <= forms.local_today(ctx):
+        shown = f"{issued.day:02d}/{issued.month:02d}/{issued.year}"
+        offered["doc_date"] = {"text": shown,
+                               "line": tr.PREFILL_DATE.format(value=shown),
+                               "button": tr.PREFILL_KEEP.format(value=shown)}
+    return offered
 
 
 def _reading_of(form: forms.Form, file: dict[str, Any]) -> dict[str, Any] | None:

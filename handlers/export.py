@@ -32,7 +32,7 @@ from documents.workbook import (
     write_workbook,
 )
 from storage.queries import deadlines as deadline_q
-from storage.queries import oversight
+from storage.queries import document_fields, oversight
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
@@ -51,9 +51,10 @@ async def collect(
     kinds: frozenset[str] | None = None,
     today: date | None = None,
 ) -> ExportData:
-    """Everything the workbook needs, read on `conn` (eleven statements, whatever the number
-    of units): the export's rows, the deadlines, and the facts of `/tonghop`'s default month
-    as of `today` (in the campaign's time zone; default: now) for the overview chart."""
+    """Everything the workbook needs, read on `conn` (twelve statements, whatever the number
+    of units): the export's rows, what the bot read in the documents, the deadlines, and the
+    facts of `/tonghop`'s default month as of `today` (in the campaign's time zone; default:
+    now) for the overview chart."""
     cid = campaign_id or campaign.campaign.id
     tz = ZoneInfo(campaign.campaign.timezone)
     rows = await oversight.export_rows(conn, campaign_id=cid, kinds=kinds)
@@ -64,7 +65,8 @@ async def collect(
     chart = await _overview_chart(
         conn, campaign, rows.units, cid=cid, kinds=kinds, today=today, deadlines=deadlines, tz=tz
     )
-    return ExportData(campaign, rows, deadlines, tz, chart)
+    readings = await document_fields.for_export(conn, campaign_id=cid, kinds=kinds)
+    return ExportData(campaign, rows, deadlines, tz, chart, readings)
 
 
 async def _overview_chart(

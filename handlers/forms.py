@@ -48,6 +48,12 @@ ASK, REASON, CONFIRM, PICK, WARN = "ask", "reason", "confirm", "pick", "warn"
 WAIT = "wait"  # an answer waits for work done after the commit (a document being read)
 FILE = "file"  # a question answered by sending a document or a photo
 CAUTION = "_caution"  # `Form.extra` key: an answer waiting for the person to keep or change it
+# `Form.extra` key: answers offered for questions, by question key: {"text": what the person
+# would type, "line": the sentence offering it, "button": the label of the button that keeps
+# it}. "đúng" (or the button) answers with that text, read as if typed; any other answer wins.
+SUGGESTED = "suggested"
+KEEP_WORDS = frozenset({"dung", "giu", "dung roi", "giu nguyen"})
+KEEP_VALUE = "đúng"  # the keep button's value, what typing it would send
 # Question options the engine reads itself (the others go to the value parser): not_future
 # (a date no later than today), not_before ("YYYY-MM-DD"), min_chars and max_chars (text),
 # accept (file kinds).
@@ -450,12 +456,21 @@ async def _on_answer(ctx: Ctx, form: Form) -> None:
         form.skipped[q.key] = ""
         _advance(ctx, form, texts.FORM_SKIPPED)
         return
+    offered = _suggestion(form, q)
+    text = str(offered["text"]) if offered and word in KEEP_WORDS else ctx.text
     try:
-        value, display = _read(ctx, q, ctx.text)
+        value, display = _read(ctx, q, text)
     except BadValue as exc:
         _ask(ctx, form, prefix=exc.message)
         return
     await _accept(ctx, form, q, value, display)
+
+
+def _suggestion(form: Form, q: Question) -> dict[str, Any] | None:
+    """The answer offered for `q` (`SUGGESTED`), if any."""
+    offered = form.extra.get(SUGGESTED)
+    found = offered.get(q.key) if isinstance(offered, dict) else None
+    return found if isinstance(found, dict) and found.get("text") else None
 
 
 async def _accept(ctx: Ctx, form: Form, q: Question, value: Any, display: str) -> None:
@@ -825,12 +840,17 @@ def _save(ctx: Ctx, form: Form) -> None:
 def _ask(ctx: Ctx, form: Form, *, prefix: str = "") -> None:
     q = form.current
     lines = [texts.FORM_QUESTION.format(i=form.i + 1, n=len(form.questions), text=q.text)]
-    if q.hint:
+    offered = _suggestion(form, q)
+    if offered is not None:
+        lines.append(str(offered.get("line") or ""))
+    elif q.hint:
         lines.append(q.hint)
     can_skip = q.skippable or not form.is_required(q)
     lines.append(texts.FORM_CONTROLS if can_skip else rtexts.FORM_CONTROLS_NO_SKIP)
     body = "\n".join(lines)
     choices = [Choice(label, value) for label, value in q.choices]
+    if offered is not None and offered.get("button"):
+        choices.append(Choice(str(offered["button"]), KEEP_VALUE))
     ctx.reply(f"{prefix}\n\n{body}" if prefix else body, choices)
 
 

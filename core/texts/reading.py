@@ -21,6 +21,10 @@ SUBMIT_ANYWAY = (
 )
 SUBMIT_YES = "Có, vẫn nộp văn bản này"
 SUBMIT_NO = "Không, gửi tệp khác"
+# What was read, offered where the form then asks the number and the date.
+PREFILL_NUMBER = "Số văn bản bot đọc được: {value} — gõ “đúng” để giữ, hoặc gõ số khác."
+PREFILL_DATE = "Ngày ban hành bot đọc được: {value} — gõ “đúng” để giữ, hoặc gõ ngày khác."
+PREFILL_KEEP = "Đúng: {value}"
 
 # -- Phòng Nội vụ ------------------------------------------------------------------------------
 
@@ -54,3 +58,17 @@ CORRECT_DONE = "Đã sửa {label}: {old} → {new}. Việc sửa đã được 
 CORRECT_GONE = "Không tìm thấy văn bản này, hoặc văn bản không thuộc phạm vi Anh/Chị duyệt."
 CORRECT_BACK = "Xem lại văn bản"
 STATUS_DOC = "{label} số {number}"
+
+# -- the export's documents sheet: what the bot read, beside what the unit declared ------------
+
+EXPORT_COLUMNS = (
+    "Số, ký hiệu đọc được",
+    "Ngày ban hành đọc được",
+    "Cơ quan ban hành đọc được",
+    "Loại văn bản đọc được",
+    "Trích yếu đọc được",
+    "Người ký (chức vụ) đọc được",
+    "Điểm chưa khớp",
+    "Đã sửa",
+)
+EXPORT_SEPARATOR = "; "

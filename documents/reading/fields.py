@@ -113,9 +113,14 @@ _RULE_RE = re.compile(r"^[\s\-–—_=~.*`'\"|]*$")
 
 
 def parse_fields(
-    text: str, *, source: Source, ocr_confidence: float = 1.0, notes: Iterable[str] = ()
+    text: str, *, source: Source, ocr_confidence: float = 1.0, notes: Iterable[str] = (),
+    heading: str = "",
 ) -> DocumentFields:
-    """The fields found in a document's text; what is not found stays None."""
+    """The fields found in a document's text; what is not found stays None.
+
+    For a scan, `heading` is the heading block read a second time (`ocr.heading_pass`): its
+    số/ký hiệu wins over the page's, and both are read forgivingly (`ocr_number`).
+    """
     text, legacy = to_unicode(nfc(text))
     note_list = list(notes)
     if legacy:
@@ -124,6 +129,8 @@ def parse_fields(
     folded = [fold(line) for line in lines]
 
     number, number_at = _number(lines, folded)
+    if source == "ocr":
+        number = _ocr_number_of(heading.splitlines(), 15) or number or _ocr_number_of(lines, 40)
     issued_on, place, date_at = _date_and_place(lines, folded)
     heading_end = min(i for i in (number_at, date_at, 15) if i is not None)
     parent, issuer = _issuers(lines[: heading_end + 1], folded[: heading_end + 1], number_at)
@@ -171,6 +178,64 @@ def _number(lines: list[str], folded: list[str]) -> tuple[str | None, int | None
             raw = lines[i][m.start(1) : m.end(1)]
             return re.sub(r"\s+", "", raw).replace("–", "-").rstrip(".-"), i
     return None, None
+
+
+# OCR's readings of "Số:" ("S6", "So", "S0", "Sô", "s§", "Sé"), then the number (O for 0, l or I
+# for 1), a slash (or "|"), and the symbol: capitals and digits in groups ("KH UBND" for
+# "KH-UBND"). Matched on the folded line; slices map back to the original.
+_OCR_NUMBER_RE = re.compile(
+    r"(?<![a-z0-9])s\s?[o06e§$]{1,2}\s*[:;.,]?\s*([0-9oli]{1,5})\s*([/|]?)\s*(?=[a-z])"
+)
+_SYMBOL_TOKEN_RE = re.compile(r"[A-ZĐ0-9]+")
+# What a glued symbol ("KHUBND") is split into: the type codes, then the issuers' own.
+_SYMBOL_HEADS = sorted(
+    {*(k.upper() for k in _TYPE_BY_SYMBOL), "QĐ", "UBND", "HĐND", "BCĐ"}, key=len, reverse=True
+)
+
+
+def ocr_number(line: str) -> str | None:
+    """A số/ký hiệu in a line as OCR may give it: "S6: 25/KH UBND" gives "25/KH-UBND"."""
+    f = fold(line)
+    m = _OCR_NUMBER_RE.search(f)
+    if not m:
+        return None
+    digits = m.group(1).translate(str.maketrans("oli", "011"))
+    if not digits.isdigit() or int(digits) == 0:
+        return None
+    tokens: list[str] = []
+    for raw in re.split(r"[\s\-–—_.]+", line[m.end() :]):
+        word = raw.rstrip(",;:")
+        if not word:
+            continue
+        if not _SYMBOL_TOKEN_RE.fullmatch(word) or (tokens and word.isdigit()):
+            break
+        tokens.append(word)
+        if len(tokens) == 4:
+            break
+    if not tokens or tokens[0].isdigit():
+        return None  # "98/2023/NĐ-CP" and the like are left to the strict pattern
+    if not m.group(2) and len(tokens) == 1 and len(tokens[0]) < 4:
+        return None  # a bare "số 5 KH" in the body is not a number; a glued one is
+    if len(tokens) == 1:
+        tokens = _split_glued(tokens[0])
+    return f"{int(digits)}/{'-'.join(tokens)}"
+
+
+def _split_glued(symbol: str) -> list[str]:
+    """"KHUBND" as "KH", "UBND"; a symbol that splits into no known heads stays whole."""
+    for head in _SYMBOL_HEADS:
+        rest = symbol[len(head) :]
+        if symbol.startswith(head) and len(rest) >= 2 and rest.isalpha():
+            return [head, *_split_glued(rest)]
+    return [symbol]
+
+
+def _ocr_number_of(lines: list[str], limit: int) -> str | None:
+    for line in lines[:limit]:
+        found = ocr_number(line)
+        if found:
+            return found
+    return None
 
 
 def _date_and_place(

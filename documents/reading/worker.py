@@ -56,7 +56,7 @@ def extract(path: Path, deadline: float) -> dict[str, object]:
             else:
                 text, pages, source = ocr.text, ocr.pages, "ocr"
                 fields = parse_fields(text, source="ocr", ocr_confidence=ocr.confidence,
-                                      notes=notes)
+                                      notes=notes, heading=ocr.heading)
         if source == "text":
             fields = parse_fields(text, source="text", notes=notes)
         elif source == "none" and kind == "unknown":

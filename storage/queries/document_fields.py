@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import DocumentReading
+from storage.models import Document, DocumentReading, Unit
+from storage.models import table as table_of
 
 _R = DocumentReading.__table__  # type: ignore[attr-defined]
+_D = table_of(Document)
+_U = table_of(Unit)
 
 # The fields a person can read on the document, in the order they are shown and corrected.
 FIELDS = ("doc_type", "number", "issued_on", "place", "issuer", "parent_issuer", "subject",
@@ -107,3 +110,29 @@ async def set_flags(conn: AsyncConnection, *, document_id: int,
     await conn.execute(update(_R).where(_R.c.document_id == document_id).values(
         flags=[{"code": str(f.get("code", "")), "message": str(f.get("message", ""))}
                for f in flags]))
+
+
+# The export's key of a document row (`storage.queries.oversight.export_rows`): unit id, type
+# and time of submission, which no two submissions share.
+ExportKey = tuple[int, str, datetime]
+# number, issued_on, issuer, doc_type, subject, signer_title, flags ([{code, message}]),
+# corrected (field names).
+ExportReading = tuple[Any, ...]
+
+
+async def for_export(conn: AsyncConnection, *, campaign_id: str,
+                     kinds: frozenset[str] | None) -> dict[ExportKey, ExportReading]:
+    """The readings of the campaign's documents in the export's scope (live units of `kinds`),
+    by the export's key of each document row: one statement, whatever the number of units."""
+    q = (
+        select(_D.c.unit_id, _D.c.doc_type, _D.c.submitted_at, _R.c.number, _R.c.issued_on,
+               _R.c.issuer, _R.c.doc_type, _R.c.subject, _R.c.signer_title, _R.c.flags,
+               _R.c.corrected)
+        .select_from(_R.join(_D, _D.c.id == _R.c.document_id).join(_U, _U.c.id == _D.c.unit_id))
+        .where(_D.c.campaign_id == campaign_id, _U.c.campaign_id == campaign_id,
+               _U.c.retired.is_(False))
+    )
+    if kinds is not None:
+        q = q.where(_U.c.kind.in_(sorted(kinds)))
+    return {(int(r[0]), str(r[1]), r[2]): (*r[3:9], list(r[9] or ()), list(r[10] or ()))
+            for r in await conn.execute(q)}

@@ -135,6 +135,7 @@ def test_fields_are_read_from_a_turned_noisy_scan(
     result = read_document(scans[spec.name, kind], media_type=None, time_limit=LIMIT)
     fields = result.fields
     assert fields.source == "ocr"
+    assert fields.number == spec.number  # from the heading block read again, enlarged
     assert fields.issued_on == spec.issued_on
     assert fields.doc_type == "Kế hoạch"
     assert fields.issuer is not None

@@ -138,3 +138,47 @@ async def test_phong_noi_vu_sees_the_flags_in_duyet_and_corrects_a_field_audited
     msg = await ha.next()
     assert "Văn bản phát động phong trào thi đua số 210/KH-UBND" in msg
     assert "- Ngày ban hành: 12/01/2024 (đã sửa)" in msg
+
+
+async def test_the_number_and_date_read_are_offered_and_kept_with_one_word(
+    bot: App, messenger: Messenger, files: FileServer, tmp_path: Path
+) -> None:
+    lan = await register(bot, messenger, 1, UNIT)
+    await lan.say("/nopvanban")
+    await lan.choose(1)
+    msg = await lan.read(await lan.send_document(plan(tmp_path, "ka_long_kh"), "kh.docx", WORD,
+                                                 files))
+    assert "Câu 3/4" in msg
+    assert "Số văn bản bot đọc được: 25/KH-UBND — gõ “đúng” để giữ, hoặc gõ số khác." in msg
+    msg = await lan.say("đúng")
+    assert "Đã ghi nhận: 25/KH-UBND" in msg
+    assert "Câu 4/4" in msg
+    assert "Ngày ban hành bot đọc được: 05/03/2024 — gõ “đúng” để giữ, hoặc gõ ngày khác." in msg
+    msg = await lan.choose(1)  # the button "Đúng: 05/03/2024"
+    assert "Đã ghi nhận: 05/03/2024" in msg
+    assert "Đã nhận văn bản phát động" in await lan.choose(1)
+    [row] = await readings(bot)
+    [(new,)] = await fetch(bot, AuditLog, "new", action="document.submit")
+    assert (new["number"], new["doc_date"]) == ("25/KH-UBND", "2024-03-05")
+    assert row["number"] == "25/KH-UBND"
+
+    # Another number typed wins over the one read; a date read in the future is not offered.
+    await lan.say("/nopvanban")
+    await lan.choose(1)
+    await lan.choose(1)  # replace the one sent
+    later = plan(tmp_path, "ka_long_kh", number="26/KH-UBND", issued_on=date(2099, 1, 2))
+    msg = await lan.read(await lan.send_document(later, "kh2.docx", WORD, files))
+    assert "Anh/Chị vẫn nộp văn bản này chứ?" in msg  # dated after the window
+    msg = await lan.choose(1)
+    assert "Số văn bản bot đọc được: 26/KH-UBND" in msg
+    msg = await lan.say("27/KH-UBND")
+    assert "Đã ghi nhận: 27/KH-UBND" in msg
+    assert "bot đọc được" not in msg.split("Câu 4/4")[1]
+    assert "Câu 4/4" in msg
+    msg = await lan.say("đúng")  # nothing offered: "đúng" is no date, asked again
+    assert "Câu 4/4" in msg
+    assert "Đã ghi nhận" not in msg
+    await lan.say("06/03/2024")
+    assert "Đã nhận văn bản phát động" in await lan.choose(1)
+    [*_, (new,)] = await fetch(bot, AuditLog, "new", action="document.submit")
+    assert (new["number"], new["doc_date"]) == ("27/KH-UBND", "2024-03-06")
