@@ -153,6 +153,12 @@ def _sqlite_moment(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _sent_at(moment: datetime | None) -> datetime:
+    if moment is None:  # the column is NOT NULL
+        raise ValueError("a submission without its time")
+    return moment
+
+
 def _keep(value: Any) -> Any:
     return value
 
@@ -715,26 +721,35 @@ async def export_rows(conn: AsyncConnection, *, campaign_id: str, kinds: Kinds) 
         q = _in_scope(
             select(*cols).select_from(table), table.c.unit_id, campaign_id=campaign_id, kinds=kinds
         ).where(table.c.campaign_id == campaign_id)
-        return [tuple(r) for r in await conn.execute(q.order_by(*order))]
+        return [tuple(r) for r in (await conn.execute(q.order_by(*order))).all()]
 
-    values = await rows(
-        (
-            _V.c.unit_id,
-            _V.c.indicator_code,
-            _V.c.period,
-            _V.c.value,
-            _V.c.display,
-            _V.c.skipped_reason,
-            _V.c.review_status,
-        ),
-        _V,
-        (_V.c.id,),
-    )
-    submissions = await rows(
-        (_S.c.unit_id, _S.c.period, _S.c.submitted_at, _S.c.review_status, _S.c.reviewed_at),
-        _S,
-        (_S.c.submitted_at, _S.c.id),
-    )
+    # The two big reads are decoded here, as facts_by_unit does (see `_json_value`, `_moment`).
+    values = [
+        (unit_id, code, period, _json_value(value), display, skipped, status)
+        for unit_id, code, period, value, display, skipped, status in await rows(
+            (
+                _V.c.unit_id,
+                _V.c.indicator_code,
+                _V.c.period,
+                _json_text(_V.c.value),
+                _V.c.display,
+                _V.c.skipped_reason,
+                _V.c.review_status,
+            ),
+            _V,
+            (_V.c.id,),
+        )
+    ]
+    sent, read_sent = _moment(conn, _S.c.submitted_at)
+    reviewed, read_reviewed = _moment(conn, _S.c.reviewed_at)
+    submissions = [
+        (unit_id, period, _sent_at(read_sent(at)), review, read_reviewed(reviewed_at))
+        for unit_id, period, at, review, reviewed_at in await rows(
+            (_S.c.unit_id, _S.c.period, sent, _S.c.review_status, reviewed),
+            _S,
+            (_S.c.submitted_at, _S.c.id),
+        )
+    ]
     documents = await rows(
         (
             _D.c.unit_id,
