@@ -47,6 +47,7 @@ from core.campaign import Campaign, bundled_campaign_path, load_campaign
 from core.domain.periods import Month, period_for
 from core.domain.values import format_value, to_json
 from core.messages import Incoming, Kind, Reply
+from core.runtime import tune_gc
 from core.settings import Settings
 from handlers.conversation import Ctx, Router, Services
 from storage.db import Database, upgrade
@@ -381,6 +382,7 @@ async def bench(url: str, n_units: int, label: str, runs: int = 3) -> None:
         now = datetime(TODAY.year, TODAY.month, TODAY.day, 9, tzinfo=TZ).astimezone(UTC)
         with tempfile.TemporaryDirectory() as tmp:
             c = console(db, campaign, Path(tmp), now)
+            tune_gc()  # as `python -m bot run` does once started
             print(
                 f"\n{label}: {len(campaign.units)} units, {filled.values} values, "
                 f"{filled.submissions} submissions, {filled.documents} documents, "

@@ -55,6 +55,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.app import App, install_stop_signals
 
         app = await App.create(settings)
+        from core.runtime import tune_gc
+
+        tune_gc()  # start-up's objects stay: out of the collector's way (see core.runtime)
         stop = asyncio.Event()
         install_stop_signals(stop)
         try:

@@ -60,8 +60,16 @@ def bar_chart(
     ax.set_title(title, fontsize=11)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, format="png")
+    # Fixed margins instead of `tight_layout` (which draws the figure once more to measure
+    # it: a third of the time), from the figure's size in inches: room for the wrapped kind
+    # labels on the left, the title above, the axis label and the legend below.
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=2.0 / width, right=1 - 0.2 / width, top=1 - 0.45 / height, bottom=0.85 / height
+    )
+    # A PNG of flat colours: the fastest zlib level makes it a few per cent larger, in a
+    # fifth of the time.
+    fig.savefig(path, format="png", pil_kwargs={"compress_level": 1})
     return path
 
 

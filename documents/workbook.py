@@ -1,13 +1,15 @@
 """The Excel workbook of `/xuat` (and of the command line's `export`): the whole campaign, or
 an admin's reach, in one file.
 
-Sheets: the units; one sheet per reporting period (units as rows, each indicator of that
-period's frequency as a value column and a met-or-not column, the targets in the second row,
-the submission time); the overview of `/tonghop` by unit kind and its chart as a native Excel
-chart on a chart sheet of its own (a clerk can restyle it); the initiatives; the documents; the
-submission times. Headers are bold and wrapped and stay in view when scrolling (frozen panes;
-the period sheets also keep the unit's code and name); columns have widths; dates, times and
-numbers are typed cells (dates and times in the campaign's time zone) with Vietnamese-looking
+Sheets: the units (with their kind); one sheet per reporting period (units as rows by code and
+name, each indicator of that period's frequency as a value column and a met-or-not column, the
+targets in the second row, the submission time; the kind is on the units sheet only, not
+repeated on every period sheet: a tenth of the cells, measured at 2,000 units); the overview
+of `/tonghop` by unit kind and its chart as a native Excel chart on a chart sheet of its own
+(a clerk can restyle it); the initiatives; the documents; the submission times. Headers are
+bold and wrapped and stay in view when scrolling (frozen panes; the period sheets also keep the
+unit's code and name); columns have widths; dates, times and numbers are typed cells (dates and
+times in the campaign's time zone) with Vietnamese-looking
 formats (`dd/mm/yyyy`, grouped thousands, `95,5%` in a Vietnamese locale).
 
 Injection safety: every text is written with `write_string`, never as a formula; one that a
@@ -446,7 +448,6 @@ def _typed_value(ind: Indicator, fact: ValueFact) -> object:
 
 def _period_sheets(book: Book, data: ExportData) -> None:
     campaign, tz = data.campaign, data.tz
-    kinds = _kind_labels(data)
     values: dict[tuple[int, str, str], ValueFact] = {}
     for unit_id, code, period, value, display, skipped, status in data.rows.values:
         values[(unit_id, code, period)] = ValueFact(
@@ -461,12 +462,12 @@ def _period_sheets(book: Book, data: ExportData) -> None:
         freq = indicators[0].frequency
         book.sheet(
             period_label(period),
-            (16, 40, 30, 17, *([22, 10] * len(indicators))),
+            (16, 40, 17, *([22, 10] * len(indicators))),
             freeze=(2, 2),
             wrap=(1,),
         )
-        head = [tx.COL_CODE, tx.COL_NAME, tx.COL_KIND, tx.COL_SUBMITTED]
-        targets: list[object] = [None, Header(tx.COL_TARGET_ROW), None, None]
+        head = [tx.COL_CODE, tx.COL_NAME, tx.COL_SUBMITTED]
+        targets: list[object] = [None, Header(tx.COL_TARGET_ROW), None]
         for ind in indicators:
             suffix = f" ({ind.unit})" if ind.unit else ""
             head += [
@@ -487,12 +488,7 @@ def _period_sheets(book: Book, data: ExportData) -> None:
                 applying = masks[(freq, ref.code)] = [i.applies_to_unit(unit) for i in indicators]
             if not any(applying):
                 continue
-            row: list[object] = [
-                ref.code,
-                ref.name,
-                kinds.get(ref.kind, ref.kind),
-                submitted.get((ref.id, period)),
-            ]
+            row: list[object] = [ref.code, ref.name, submitted.get((ref.id, period))]
             for ind, applies in zip(indicators, applying, strict=True):
                 fact = values.get((ref.id, ind.code, period)) if applies else None
                 row += _value_cells(data, ind, fact)

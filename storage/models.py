@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -274,7 +274,17 @@ class IndicatorValue(SQLModel, table=True):
     """The current value of one indicator for one unit and period."""
 
     __tablename__ = "indicator_value"
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "indicator_code", "period"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", "indicator_code", "period"),
+        # A month's values of every unit (/tonghop); the few ever returned (migration 0009).
+        Index("ix_value_period", "campaign_id", "period", "unit_id"),
+        Index(
+            "ix_value_returned",
+            "campaign_id",
+            sqlite_where=text("returned_at IS NOT NULL"),
+            postgresql_where=text("returned_at IS NOT NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
     unit_id: int = Field(foreign_key="unit.id", index=True)

@@ -614,6 +614,19 @@ class ReportFormSpec(_Model):
     citation: Text
 
 
+class _Memo(dict[str, Any]):
+    """A cache kept on a frozen model: not part of what the model is (two campaigns equal
+    field by field are equal whatever each has remembered), and not hashed."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Memo)
+
+    def __ne__(self, other: object) -> bool:
+        return not isinstance(other, _Memo)
+
+    __hash__ = None
+
+
 class Campaign(_Model):
     """A whole campaign file (``schema_version: 1``)."""
 
@@ -635,6 +648,8 @@ class Campaign(_Model):
     _units: dict[str, Unit] = PrivateAttr(default_factory=dict)
     _indicators: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _deadlines: dict[str, Deadline] = PrivateAttr(default_factory=dict)
+    # indicators_for's answers by unit code (see there).
+    _unit_indicators: _Memo = PrivateAttr(default_factory=_Memo)
 
     @model_validator(mode="after")
     def _check_references(self, info: ValidationInfo) -> Self:
@@ -665,8 +680,17 @@ class Campaign(_Model):
         return self._deadlines.get(code)
 
     def indicators_for(self, unit: Unit) -> tuple[Indicator, ...]:
-        """The indicators ``unit`` must report, in file order."""
-        return tuple(i for i in self.indicators if i.applies_to_unit(unit))
+        """The indicators ``unit`` must report, in file order (remembered per unit: the views
+        ask it for every unit on every overview; the campaign and its units are frozen)."""
+        # Kept with the unit and the indicator list asked about (the same objects: the
+        # campaign's own; another unit of that code, or a copy with other indicators, is
+        # answered afresh).
+        known = self._unit_indicators.get(unit.code)
+        if known is not None and known[0] is unit and known[1] is self.indicators:
+            return known[2]
+        found = tuple(i for i in self.indicators if i.applies_to_unit(unit))
+        self._unit_indicators[unit.code] = (unit, self.indicators, found)
+        return found
 
     def deadlines_for(self, unit: Unit) -> tuple[Deadline, ...]:
         """The deadlines that concern ``unit`` (it must exist on the due date), in file order."""

@@ -19,6 +19,7 @@ is not due yet. Deadlines are compared with local dates in the campaign's time z
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -184,6 +185,7 @@ def asked_period(frequency: str, due: date) -> str:
     return _asked(frequency, due)[0]
 
 
+@functools.lru_cache(maxsize=4096)  # asked per unit and deadline by the views: the same few
 def report_periods(frequency: str, due: date) -> frozenset[str]:
     """The periods whose report fulfils a deadline on ``due`` for a report of ``frequency``.
 
