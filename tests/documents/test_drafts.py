@@ -353,20 +353,3 @@ def test_every_kind_converts_to_an_a4_pdf(tmp_path: Path) -> None:
         assert abs(float(box.height) - 842) <= 2
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert TITLES[kind] in unicodedata.normalize("NFC", text), kind
-
-
-def test_the_package_imports_no_part_of_the_bot() -> None:
-    """documents/ stands on the ground floor only (`core`): no bot, handlers, storage..."""
-    import ast
-
-    root = Path(__file__).resolve().parents[2] / "documents"
-    forbidden = {"bot", "handlers", "storage", "schedules"}
-    for path in root.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
