@@ -344,6 +344,27 @@ def offer_resume(ctx: Ctx, parked: Form, *, resume_state: str) -> None:
     )
 
 
+def open_or_resume(
+    ctx: Ctx,
+    draft_key: str,
+    new: Callable[[], tuple[Form, str]],
+    *,
+    resume_state: str,
+    fresh: bool = False,
+) -> None:
+    """How a command opens its form (`/sangkien`, `/nopvanban`, `/baiviet`): a half-filled
+    form parked under `draft_key` is offered back (`offer_resume`; the answer comes in
+    `resume_state`, where the conversation calls `answer_resume`); otherwise, or when `fresh`
+    (the person chose to start again), the form `new` builds is started with the intro it
+    returns. `new` runs only when a form is started."""
+    parked = draft(ctx, draft_key)
+    if parked is not None and not fresh:
+        offer_resume(ctx, parked, resume_state=resume_state)
+        return
+    form, intro = new()
+    start(ctx, form, intro=intro)
+
+
 def resume(ctx: Ctx, draft_key: str) -> bool:
     """Continue a parked form where it stopped; False if there is none."""
     parked = draft(ctx, draft_key)
