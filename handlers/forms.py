@@ -5,7 +5,8 @@ and a `save` function. The engine asks one question at a time, reads the answer 
 Vietnamese value parsers, echoes it back, handles “quay lại”, “bỏ qua” (a required question
 asks for a reason) and shows a summary to confirm before anything is saved. Its whole state is
 in the conversation data, so a half-filled form survives restarts, days away and `/huy`
-(which parks it under `drafts`). The states are drawn in `forms.mmd`.
+(which parks it under `drafts`). The states are drawn in `forms.mmd`. A command opens its
+form with `open_or_resume`: a parked draft is offered back, or a new form is started.
 
 Besides the value types of the campaign file, a question may be a `choice`, a `file` (a
 document or photo, checked by its content and kept under a generated name), or a type whose
