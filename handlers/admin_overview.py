@@ -38,6 +38,7 @@ from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from documents import charts
+from handlers import oversight_views as views
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
@@ -97,7 +98,7 @@ async def overview_cmd(ctx: Ctx) -> None:
     fixes = await oversight.corrections(
         ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
-    text = tx.overview_text(
+    text = views.overview_text(
         ov,
         scope=reach.label,
         pending=pending,
@@ -157,7 +158,7 @@ async def overdue_cmd(ctx: Ctx) -> None:
         scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=ctx.tz
     )
     ctx.reply(
-        tx.overdue_text(
+        views.overdue_text(
             items, campaign=ctx.campaign, today=today, scope=reach.label, acts=reach.acts
         )
     )
@@ -237,11 +238,11 @@ async def awards_cmd(ctx: Ctx) -> None:
             eligible=sum(1 for r in results if r.eligible),
             units=len(results),
         ),
-        *filter(None, [tx.awards_assessed_line(results, office=office_name(ctx))]),
+        *filter(None, [views.awards_assessed_line(results, office=office_name(ctx))]),
         tx.AWARDS_LEGEND,
         "",
         *(
-            tx.AWARDS_ROW.format(rank=i, unit=r.unit.name, marks=tx.award_marks(r))
+            tx.AWARDS_ROW.format(rank=i, unit=r.unit.name, marks=views.award_marks(r))
             for i, r in enumerate(shown, start=1)
         ),
     ]
@@ -266,7 +267,7 @@ def _award_detail(
     campaign, tz = ctx.campaign, ctx.tz
     unit, award = result.unit, result.award
     office = ctx.who.unit_code if ctx.who is not None else ""
-    lines = [tx.award_detail_text(result, campaign=campaign, tz=tz)]
+    lines = [views.award_detail_text(result, campaign=campaign, tz=tz)]
     others = [a for a in assessable_awards(campaign, unit, office) if a.code != award.code]
     if others:
         lines += ["", ta.OTHER_AWARDS.format(office=office_name(ctx))]

@@ -10,12 +10,19 @@ reach on the row it names):
     /duyet tb ID       choose the ONE item to send back
     /duyet tm ID       …then type the comment (state `review.comment`): only that value reopens
     /duyet v ID        one document;  /duyet nv ID accept it;  /duyet tv ID send it back
+    /duyet h ID        one dossier part (/hoso);  /duyet nh ID accept it;  /duyet th ID return it
 
 The unit's focal points are told at once (accepted, or which item to correct and why). Every
-decision is in the audit log.
+decision is in the audit log. Accepting takes one path (`_accept`), parametrised by what is
+accepted (`_report_to_accept`, `_document_to_accept`, `_part_to_accept` find it and say how
+to store it and whom to tell): store, audit, tell the unit, answer the admin.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 
 from core.domain.periods import period_label
 from core.domain.status import report_month, status_month
@@ -56,16 +63,16 @@ async def review(ctx: Ctx) -> None:
         return
     verb, _, rest = ctx.args.strip().partition(" ")
     verb, ident = verb.lower(), _id(rest.strip())
-    actions = {
+    actions: dict[str, Callable[[Ctx, Reach, int], Awaitable[None]]] = {
         "b": _show_report,
-        "nb": _accept_report,
+        "nb": partial(_accept, find=_report_to_accept),
         "tb": _pick_item,
         "tm": _ask_comment_value,
         "v": _show_document,
-        "nv": _accept_document,
+        "nv": partial(_accept, find=_document_to_accept),
         "tv": _ask_comment_document,
         "h": _show_part,
-        "nh": _accept_part,
+        "nh": partial(_accept, find=_part_to_accept),
         "th": _ask_comment_part,
     }
     if verb in ("sv", "sf"):  # correct a field read in a document (handlers/document_reading)
@@ -76,6 +83,71 @@ async def review(ctx: Ctx) -> None:
         return
     page = ident if verb == "trang" and ident else 1
     await _list(ctx, reach, page)
+
+
+# -- accepting: one path for a report, a document and a dossier part ----------------------------
+
+
+@dataclass(frozen=True)
+class _Acceptance:
+    """Something `/duyet nb|nv|nh ID` accepts, found in the admin's reach."""
+
+    unit_id: int
+    already: str | None  # said instead when it is decided already
+    # Records the acceptance and its audit, by the admin's person id; what to say instead
+    # when it can no longer be accepted, else None.
+    store: Callable[[int], Awaitable[str | None]]
+    notice: str  # what the unit's people are told
+    roles: frozenset[str]  # who in the unit is told
+    said: Callable[[int], str]  # the admin's answer, given how many people were told
+    choices: tuple[Choice, ...] = ()
+
+
+Find = Callable[[Ctx, Reach, int], Awaitable[_Acceptance | None]]
+
+
+async def _accept(ctx: Ctx, reach: Reach, ident: int, *, find: Find) -> None:
+    """Accept what `find` names (it has said why when it finds nothing): store, audit, tell
+    the unit, answer the admin."""
+    item = await find(ctx, reach, ident)
+    who = ctx.who
+    if item is None or who is None:
+        return
+    if item.already is not None:
+        ctx.reply(item.already)
+        return
+    refused = await item.store(who.person_id)
+    if refused is not None:
+        ctx.reply(refused)
+        return
+    told = await tell_unit(ctx, item.unit_id, item.notice, item.roles)
+    ctx.reply(item.said(told), item.choices)
+
+
+def _office_acceptance(
+    ctx: Ctx,
+    unit_id: int,
+    unit_name: str,
+    what: str,
+    *,
+    already: str | None,
+    store: Callable[[int], Awaitable[str | None]],
+) -> _Acceptance:
+    """A report or a document: the focal points are told, the admin hears how many were."""
+
+    def said(told: int) -> str:
+        text = tx.REVIEW_ACCEPTED.format(what=what, unit=unit_name, people=told)
+        return text + (tx.REVIEW_NOBODY if not told else "")
+
+    return _Acceptance(
+        unit_id=unit_id,
+        already=already,
+        store=store,
+        notice=tx.NOTICE_ACCEPTED.format(office=office_name(ctx), what=what, unit=unit_name),
+        roles=FOCAL_POINTS,
+        said=said,
+        choices=(Choice(tx.REVIEW_BACK, "/duyet"),),
+    )
 
 
 async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
@@ -159,43 +231,37 @@ async def _show_report(ctx: Ctx, reach: Reach, ident: int) -> None:
     ctx.reply("\n".join(lines), choices)
 
 
-async def _accept_report(ctx: Ctx, reach: Reach, ident: int) -> None:
-    who = ctx.who
+async def _report_to_accept(ctx: Ctx, reach: Reach, ident: int) -> _Acceptance | None:
     sub = await _submission(ctx, reach, ident)
-    if sub is None or who is None:
-        return
+    if sub is None:
+        return None
     what = tx.REVIEW_REPORT_WHAT.format(period=period_label(sub.period))
     values = await oversight.submission_values(
         ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
+    already = None
     if sub.review_status == "accepted" or any(v.review_status == "returned" for v in values):
         state = "accepted" if sub.review_status == "accepted" else "returned"
-        ctx.reply(
-            tx.REVIEW_ALREADY.format(
-                what=what.capitalize(), unit=sub.unit.name, state=tx.REVIEW_STATES[state]
-            )
+        already = tx.REVIEW_ALREADY.format(
+            what=what.capitalize(), unit=sub.unit.name, state=tx.REVIEW_STATES[state]
         )
-        return
-    accepted = await oversight.accept_submission(
-        ctx.conn, submission=sub, person_id=who.person_id, now=ctx.now()
-    )
-    await audit.record(
-        ctx.conn,
-        actor=f"person:{who.person_id}",
-        action="review_accept",
-        entity="report_submission",
-        entity_id=sub.id,
-        old={"review_status": sub.review_status},
-        new={"review_status": "accepted", "values_accepted": accepted},
-    )
-    told = await tell_unit(
-        ctx,
-        sub.unit.id,
-        tx.NOTICE_ACCEPTED.format(office=office_name(ctx), what=what, unit=sub.unit.name),
-        FOCAL_POINTS,
-    )
-    text = tx.REVIEW_ACCEPTED.format(what=what, unit=sub.unit.name, people=told)
-    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+    async def store(person_id: int) -> str | None:
+        accepted = await oversight.accept_submission(
+            ctx.conn, submission=sub, person_id=person_id, now=ctx.now()
+        )
+        await audit.record(
+            ctx.conn,
+            actor=f"person:{person_id}",
+            action="review_accept",
+            entity="report_submission",
+            entity_id=sub.id,
+            old={"review_status": sub.review_status},
+            new={"review_status": "accepted", "values_accepted": accepted},
+        )
+        return None
+
+    return _office_acceptance(ctx, sub.unit.id, sub.unit.name, what, already=already, store=store)
 
 
 async def _pick_item(ctx: Ctx, reach: Reach, ident: int) -> None:
@@ -281,39 +347,33 @@ async def _show_document(ctx: Ctx, reach: Reach, ident: int) -> None:
     ctx.reply(text, choices)
 
 
-async def _accept_document(ctx: Ctx, reach: Reach, ident: int) -> None:
-    who = ctx.who
+async def _document_to_accept(ctx: Ctx, reach: Reach, ident: int) -> _Acceptance | None:
     doc = await _document(ctx, reach, ident)
-    if doc is None or who is None:
-        return
+    if doc is None:
+        return None
     what = tx.REVIEW_DOC_WHAT.format(doc=_doc_label(ctx, doc.doc_type))
+    already = None
     if doc.review_status == "accepted":
-        ctx.reply(
-            tx.REVIEW_ALREADY.format(
-                what=what.capitalize(), unit=doc.unit.name, state=tx.REVIEW_STATES["accepted"]
-            )
+        already = tx.REVIEW_ALREADY.format(
+            what=what.capitalize(), unit=doc.unit.name, state=tx.REVIEW_STATES["accepted"]
         )
-        return
-    await oversight.review_document(
-        ctx.conn, document_id=doc.id, status="accepted", comment=None, now=ctx.now()
-    )
-    await audit.record(
-        ctx.conn,
-        actor=f"person:{who.person_id}",
-        action="review_accept",
-        entity="document",
-        entity_id=doc.id,
-        old={"review_status": doc.review_status},
-        new={"review_status": "accepted"},
-    )
-    told = await tell_unit(
-        ctx,
-        doc.unit.id,
-        tx.NOTICE_ACCEPTED.format(office=office_name(ctx), what=what, unit=doc.unit.name),
-        FOCAL_POINTS,
-    )
-    text = tx.REVIEW_ACCEPTED.format(what=what, unit=doc.unit.name, people=told)
-    ctx.reply(text + (tx.REVIEW_NOBODY if not told else ""), [Choice(tx.REVIEW_BACK, "/duyet")])
+
+    async def store(person_id: int) -> str | None:
+        await oversight.review_document(
+            ctx.conn, document_id=doc.id, status="accepted", comment=None, now=ctx.now()
+        )
+        await audit.record(
+            ctx.conn,
+            actor=f"person:{person_id}",
+            action="review_accept",
+            entity="document",
+            entity_id=doc.id,
+            old={"review_status": doc.review_status},
+            new={"review_status": "accepted"},
+        )
+        return None
+
+    return _office_acceptance(ctx, doc.unit.id, doc.unit.name, what, already=already, store=store)
 
 
 async def _ask_comment_document(ctx: Ctx, reach: Reach, ident: int) -> None:
@@ -344,7 +404,7 @@ async def on_comment(ctx: Ctx) -> None:
     if target.get("kind") == "document":
         await _return_document(ctx, reach, ident, comment, who.person_id)
     elif target.get("kind") == "dossier":
-        await _review_part(ctx, reach, ident, yearend.RETURNED, comment)
+        await _return_part(ctx, reach, ident, comment)
     else:
         await _return_value(ctx, reach, ident, comment, who.person_id)
 
@@ -489,8 +549,35 @@ async def _show_part(ctx: Ctx, reach: Reach, ident: int) -> None:
     ctx.reply(text, choices, attachment=attachment)
 
 
-async def _accept_part(ctx: Ctx, reach: Reach, ident: int) -> None:
-    await _review_part(ctx, reach, ident, yearend.ACCEPTED, None)
+async def _part_to_accept(ctx: Ctx, reach: Reach, ident: int) -> _Acceptance | None:
+    found = await _part(ctx, reach, ident)
+    if found is None or not reach.acts:
+        return None
+    part, nom = found
+    label = _part_label(ctx, nom.award_code, part.part_code)
+
+    async def store(person_id: int) -> str | None:
+        done = await yearend.review_part(  # records the audit itself
+            ctx.conn,
+            part=part,
+            status=yearend.ACCEPTED,
+            comment=None,
+            required=_required(ctx, nom.award_code),
+            person_id=person_id,
+            now=ctx.now(),
+        )
+        return None if done else ty.REV_GONE
+
+    return _Acceptance(
+        unit_id=nom.unit_id,
+        already=None,  # review_part accepts a current, pending part only
+        store=store,
+        notice=ty.REV_TOLD_ACCEPT.format(part=label, name=nom.full_name),
+        roles=FOCAL_POINTS | {"head"},
+        said=lambda _told: ty.REV_ACCEPTED.format(
+            part=label, unit=nom.unit_name, name=nom.full_name
+        ),
+    )
 
 
 async def _ask_comment_part(ctx: Ctx, reach: Reach, ident: int) -> None:
@@ -501,9 +588,7 @@ async def _ask_comment_part(ctx: Ctx, reach: Reach, ident: int) -> None:
     ctx.reply(ty.REV_ASK_COMMENT)
 
 
-async def _review_part(
-    ctx: Ctx, reach: Reach, ident: int, status: str, comment: str | None
-) -> None:
+async def _return_part(ctx: Ctx, reach: Reach, ident: int, comment: str) -> None:
     ctx.clear()
     found = await _part(ctx, reach, ident)
     who = ctx.who
@@ -513,7 +598,7 @@ async def _review_part(
     done = await yearend.review_part(
         ctx.conn,
         part=part,
-        status=status,
+        status=yearend.RETURNED,
         comment=comment,
         required=_required(ctx, nom.award_code),
         person_id=who.person_id,
@@ -523,14 +608,8 @@ async def _review_part(
         ctx.reply(ty.REV_GONE)
         return
     label = _part_label(ctx, nom.award_code, part.part_code)
-    if status == yearend.ACCEPTED:
-        ctx.reply(ty.REV_ACCEPTED.format(part=label, unit=nom.unit_name, name=nom.full_name))
-        told = ty.REV_TOLD_ACCEPT.format(part=label, name=nom.full_name)
-    else:
-        ctx.reply(
-            ty.REV_RETURNED.format(
-                part=label, unit=nom.unit_name, name=nom.full_name, comment=comment
-            )
-        )
-        told = ty.REV_TOLD_RETURN.format(part=label, name=nom.full_name, comment=comment)
+    ctx.reply(
+        ty.REV_RETURNED.format(part=label, unit=nom.unit_name, name=nom.full_name, comment=comment)
+    )
+    told = ty.REV_TOLD_RETURN.format(part=label, name=nom.full_name, comment=comment)
     await tell_unit(ctx, nom.unit_id, told, FOCAL_POINTS | {"head"})

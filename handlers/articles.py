@@ -18,6 +18,7 @@ from handlers import forms, lifespan
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import articles, audit
+from storage.queries.people import Identity
 
 router = Router()
 
@@ -83,10 +84,11 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
     who = ctx.who
     if who is None:
         return
-    parked = forms.draft(ctx, DRAFT_KEY)
-    if parked is not None and not fresh:
-        forms.offer_resume(ctx, parked, resume_state=RESUME)
-        return
+    new = partial(_new_form, ctx, who)
+    forms.open_or_resume(ctx, DRAFT_KEY, new, resume_state=RESUME, fresh=fresh)
+
+
+def _new_form(ctx: Ctx, who: Identity) -> tuple[forms.Form, str]:
     start = ctx.campaign.campaign.period.start
     questions = [
         forms.Question(
@@ -138,7 +140,7 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
         draft_key=DRAFT_KEY,
         questions=questions,
     )
-    forms.start(ctx, form, intro=texts.ARTICLE_INTRO.format(n=len(questions)))
+    return form, texts.ARTICLE_INTRO.format(n=len(questions))
 
 
 async def save(ctx: Ctx, form: forms.Form) -> None:

@@ -38,6 +38,7 @@ from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.models import REPORTERS
 from storage.queries import audit, document_fields, documents
 from storage.queries import signoff as signoff_q
+from storage.queries.people import Identity
 
 router = Router()
 
@@ -93,10 +94,12 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
         ctx.clear()
         ctx.reply(texts.DOCUMENT_NO_TYPES)
         return
-    parked = forms.draft(ctx, DRAFT_KEY)
-    if parked is not None and not fresh:
-        forms.offer_resume(ctx, parked, resume_state=RESUME)
-        return
+    new = partial(_new_form, ctx, who)
+    forms.open_or_resume(ctx, DRAFT_KEY, new, resume_state=RESUME, fresh=fresh)
+
+
+def _new_form(ctx: Ctx, who: Identity) -> tuple[forms.Form, str]:
+    campaign = ctx.campaign
     limit = format_number(MAX_UPLOAD_BYTES / 1024 / 1024, 0)
     questions = [
         forms.Question(
@@ -137,7 +140,7 @@ async def _open(ctx: Ctx, *, fresh: bool = False) -> None:
         draft_key=DRAFT_KEY,
         questions=questions,
     )
-    forms.start(ctx, form, intro=texts.DOCUMENT_INTRO.format(unit=who.unit_name, n=len(questions)))
+    return form, texts.DOCUMENT_INTRO.format(unit=who.unit_name, n=len(questions))
 
 
 def _type_label(ctx: Ctx, code: str) -> str:

@@ -5,7 +5,8 @@ and a `save` function. The engine asks one question at a time, reads the answer 
 Vietnamese value parsers, echoes it back, handles “quay lại”, “bỏ qua” (a required question
 asks for a reason) and shows a summary to confirm before anything is saved. Its whole state is
 in the conversation data, so a half-filled form survives restarts, days away and `/huy`
-(which parks it under `drafts`). The states are drawn in `forms.mmd`.
+(which parks it under `drafts`). The states are drawn in `forms.mmd`. A command opens its
+form with `open_or_resume`: a parked draft is offered back, or a new form is started.
 
 Besides the value types of the campaign file, a question may be a `choice`, a `file` (a
 document or photo, checked by its content and kept under a generated name), or a type whose
@@ -342,6 +343,27 @@ def offer_resume(ctx: Ctx, parked: Form, *, resume_state: str) -> None:
             Choice(texts.FORM_RESUME_RESTART, "restart"),
         ],
     )
+
+
+def open_or_resume(
+    ctx: Ctx,
+    draft_key: str,
+    new: Callable[[], tuple[Form, str]],
+    *,
+    resume_state: str,
+    fresh: bool = False,
+) -> None:
+    """How a command opens its form (`/sangkien`, `/nopvanban`, `/baiviet`): a half-filled
+    form parked under `draft_key` is offered back (`offer_resume`; the answer comes in
+    `resume_state`, where the conversation calls `answer_resume`); otherwise, or when `fresh`
+    (the person chose to start again), the form `new` builds is started with the intro it
+    returns. `new` runs only when a form is started."""
+    parked = draft(ctx, draft_key)
+    if parked is not None and not fresh:
+        offer_resume(ctx, parked, resume_state=resume_state)
+        return
+    form, intro = new()
+    start(ctx, form, intro=intro)
 
 
 def resume(ctx: Ctx, draft_key: str) -> bool:

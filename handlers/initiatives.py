@@ -10,6 +10,7 @@ title or gives another. A status change is kept in `InitiativeStatusChange` and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from difflib import SequenceMatcher
 from functools import partial
@@ -23,6 +24,7 @@ from handlers import forms, lifespan
 from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import audit, initiatives
+from storage.queries.people import Identity
 
 router = Router()
 
@@ -113,10 +115,11 @@ async def _open_new(ctx: Ctx, *, fresh: bool = False, intro: str = "") -> None:
     who = ctx.who
     if who is None:
         return
-    parked = forms.draft(ctx, NEW_KEY)
-    if parked is not None and not fresh:
-        forms.offer_resume(ctx, parked, resume_state=RESUME)
-        return
+    new = partial(_new_form, ctx, who, intro)
+    forms.open_or_resume(ctx, NEW_KEY, new, resume_state=RESUME, fresh=fresh)
+
+
+def _new_form(ctx: Ctx, who: Identity, intro: str) -> tuple[forms.Form, str]:
     questions = new_questions(ctx.campaign)
     form = forms.Form(
         kind="initiative",
@@ -125,7 +128,7 @@ async def _open_new(ctx: Ctx, *, fresh: bool = False, intro: str = "") -> None:
         questions=questions,
     )
     opening = texts.INITIATIVE_NEW_INTRO.format(unit=who.unit_name, n=len(questions))
-    forms.start(ctx, form, intro=f"{intro}\n\n{opening}" if intro else opening)
+    return form, f"{intro}\n\n{opening}" if intro else opening
 
 
 def new_questions(campaign: CampaignDef) -> list[forms.Question]:
@@ -202,10 +205,13 @@ async def _open_status(ctx: Ctx, *, fresh: bool = False) -> None:
         intro = texts.INITIATIVE_NONE_YET.format(unit=who.unit_name)
         await _open_new(ctx, intro=intro)
         return
-    parked = forms.draft(ctx, STATUS_KEY)
-    if parked is not None and not fresh:
-        forms.offer_resume(ctx, parked, resume_state=RESUME)
-        return
+    new = partial(_status_form, who, existing)
+    forms.open_or_resume(ctx, STATUS_KEY, new, resume_state=RESUME, fresh=fresh)
+
+
+def _status_form(
+    who: Identity, existing: Sequence[initiatives.InitiativeRow]
+) -> tuple[forms.Form, str]:
     picks = tuple(
         (
             texts.INITIATIVE_PICK_LABEL.format(
@@ -249,7 +255,7 @@ async def _open_status(ctx: Ctx, *, fresh: bool = False) -> None:
         draft_key=STATUS_KEY,
         questions=questions,
     )
-    forms.start(ctx, form, intro=texts.INITIATIVE_STATUS_INTRO.format(unit=who.unit_name))
+    return form, texts.INITIATIVE_STATUS_INTRO.format(unit=who.unit_name)
 
 
 def _short(title: str, limit: int = 60) -> str:

@@ -16,6 +16,7 @@ from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from handlers import document_reading, signoff
+from handlers import oversight_views as views
 from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
 from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
@@ -86,7 +87,7 @@ async def status(ctx: Ctx) -> None:
             tz=tz,
             assessments=assessments.as_facts(rows),
         )
-    text = tx.unit_status_text(state, result, campaign=campaign, tz=tz)
+    text = views.unit_status_text(state, result, campaign=campaign, tz=tz)
     for pred in predecessors_of(unit, campaign):  # the history it took over (issue 11)
         found = await get_unit_by_code(
             ctx.conn, campaign_id=ctx.campaign_id, code=pred.code

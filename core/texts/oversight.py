@@ -2,7 +2,9 @@
 
 Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; numbers
 and dates written the Vietnamese way (`61,2%`, `31/03/2024`). The functions below turn the
-domain's results into messages; they hold no logic beyond choosing words.
+domain's results into phrases; they hold no logic beyond choosing words. The renderers that
+lay out whole messages (`/tinhtrang`, `/tonghop`, `/quahan`, `/khenthuong`) are in
+`handlers/oversight_views.py`; what the digests in `schedules/` or the tests use stays here.
 """
 
 from __future__ import annotations
@@ -19,17 +21,13 @@ from core.campaign.schema import (
     InitiativeRegisteredCheck,
     RatingAtLeastCheck,
 )
-from core.domain.awards import AwardResult, CriterionResult, Outcome
+from core.domain.awards import CriterionResult, Outcome
 from core.domain.periods import period_label
 from core.domain.status import (
     DeadlineLine,
     DeadlineState,
     IndicatorLine,
     IndicatorState,
-    KindSummary,
-    Overdue,
-    Overview,
-    UnitStatus,
 )
 from core.domain.values import format_date, format_number, format_percent, format_target
 from core.texts import assessment as ta
@@ -208,107 +206,6 @@ def deadline_state_text(line: DeadlineLine, tz: ZoneInfo, *, sent: bool = False)
     return f"hạn {due}, còn {line.days} ngày"
 
 
-def unit_status_text(
-    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
-) -> str:
-    """The unit's whole status, meant to fit one phone screen."""
-    out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
-    out += _indicators_section(status)
-    out += ["", *_documents_section(status, tz)]
-    out += ["", *_initiatives_section(status)]
-    out += ["", *_deadlines_section(status, tz)]
-    out += ["", *_award_section(award, campaign, tz)]
-    return "\n".join(out).strip()
-
-
-def _indicators_section(status: UnitStatus) -> list[str]:
-    lines = status.indicators
-    if not lines:
-        return [STATUS_NO_INDICATORS.format(unit=status.unit.name)]
-    due = [line for line in lines if line.state is not IndicatorState.NOT_DUE]
-    counts = [
-        words.format(n=n)
-        for state, words in COUNT_WORDS
-        if (n := sum(1 for line in due if line.state is state))
-    ]
-    out = [STATUS_INDICATORS.format(month=status.month.label, counts=", ".join(counts) or "–")]
-    for heading, states in (
-        (STATUS_NOT_MET, (IndicatorState.NOT_MET,)),
-        (STATUS_RETURNED, (IndicatorState.RETURNED,)),
-        (STATUS_MISSING, (IndicatorState.MISSING, IndicatorState.SKIPPED)),
-    ):
-        chosen = [indicator_text(line) for line in due if line.state in states]
-        if chosen:
-            out.append(heading)
-            out += [f"• {t}" for t in _more(chosen, 5)]
-    done = [short(line.indicator) for line in due if line.done]
-    if done:
-        out.append(STATUS_MET.format(items="; ".join(_more(done, 4))))
-    if not_due := len(lines) - len(due):
-        out.append(STATUS_NOT_DUE.format(n=not_due))
-    if status.previous_month is not None and status.previous_missing:
-        names = [short(line.indicator) for line in status.previous_missing]
-        out.append(
-            STATUS_PREVIOUS.format(month=status.previous_month.label, items="; ".join(_more(names)))
-        )
-    if any(not line.done for line in due) or status.previous_missing:
-        out.append(STATUS_REPORT_HINT)
-    return out
-
-
-def _documents_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
-    if not status.documents:
-        return [STATUS_NO_DOCUMENTS]
-    out = [STATUS_DOCUMENTS]
-    for doc in status.documents:
-        parts = []
-        if doc.deadline is not None:
-            parts.append(deadline_state_text(doc.deadline, tz, sent=True))
-        elif doc.fact is not None:
-            day = fmt_date(doc.fact.first_submitted_at.astimezone(tz).date())
-            parts.append(STATUS_DOC_SENT.format(day=day))
-        if doc.fact is not None:
-            state = DOC_STATES.get(doc.fact.review_status, doc.fact.review_status)
-            if doc.fact.review_status == "returned" and doc.fact.review_comment:
-                state += f": “{doc.fact.review_comment}”"
-            parts.append(state)
-        elif doc.deadline is not None and doc.deadline.deadline.command:
-            parts.append(f"→ {doc.deadline.deadline.command}")
-        out.append(f"• {doc.label}: " + "; ".join(parts))
-    return out
-
-
-def _initiatives_section(status: UnitStatus) -> list[str]:
-    live = [i for i in status.initiatives if i.live]
-    if not live:
-        return [STATUS_NO_INITIATIVES]
-    items = [
-        f"{INITIATIVE_KINDS.get(i.kind, INITIATIVE_KINDS['sang_kien'])} “{i.title}” – "
-        f"{INITIATIVE_STATES.get(i.status, i.status)}"
-        for i in live
-    ]
-    return [STATUS_INITIATIVES.format(n=len(live)), *(f"• {t}" for t in _more(items))]
-
-
-def _deadlines_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
-    upcoming = status.upcoming()
-    if not upcoming:
-        return [STATUS_NO_DEADLINES]
-    out = [STATUS_DEADLINES]
-    for d in upcoming:
-        hint = f" ({d.deadline.command})" if d.deadline.command else ""
-        out.append(f"• {d.deadline.title}: {deadline_state_text(d, tz)}{hint}")
-    return out
-
-
-def _award_section(award: AwardResult | None, campaign: Campaign, tz: ZoneInfo) -> list[str]:
-    if award is None:
-        return [STATUS_AWARD_NONE]
-    head = STATUS_AWARD.format(title=award.award.title, met=award.met, total=len(award.machine))
-    lines = [criterion_text(c, campaign=campaign, tz=tz, for_unit=True) for c in award.criteria]
-    return [head, *(f"• {line}" for line in lines)]
-
-
 # -- award criteria ---------------------------------------------------------------------------
 
 OUTCOME_WORDS = {
@@ -436,56 +333,7 @@ CHART_TITLE = "Tình hình thực hiện – {month}"
 CHART_COMPLETENESS = "Chỉ tiêu đã báo cáo (%)"
 CHART_TIMELINESS = "Thời hạn thực hiện đúng hạn (%)"
 CHART_AXIS = "Tỷ lệ (%)"
-
-
-def kind_line(s: KindSummary) -> str:
-    complete = f"{s.complete_units}/{s.owing_units}"
-    timely = ratio(s.on_time, s.due) if s.due else "chưa có thời hạn đã qua"
-    return f"• {s.label}: {complete} · {fmt_pct(s.completeness)} · {timely}"
-
-
-def overview_text(
-    ov: Overview,
-    *,
-    scope: str,
-    pending: int,
-    returned: int,
-    corrected: int,
-    mean_hours: float | None,
-    acts: bool = True,
-) -> str:
-    """The overview; for a reader who does not act (a leader), without the commands that do."""
-    t = ov.total
-    out = [
-        OVERVIEW_HEAD.format(
-            month=ov.month.label, scope=scope, units=t.units, today=fmt_date(ov.today)
-        ),
-        "",
-        OVERVIEW_REPORTS.format(
-            month=ov.month.label,
-            complete=ratio(t.complete_units, t.owing_units),
-            reported=ratio(t.reported, t.expected),
-        ),
-        OVERVIEW_DEADLINES.format(
-            due=t.due,
-            on_time=ratio(t.on_time, t.due),
-            late=t.late,
-            overdue=t.overdue,
-        )
-        if t.due
-        else OVERVIEW_NO_DEADLINES,
-        (OVERVIEW_REVIEW if acts else OVERVIEW_REVIEW_READER).format(pending=pending),
-    ]
-    if returned:
-        mean = (
-            OVERVIEW_MEAN.format(hours=format_number(mean_hours, 1))
-            if mean_hours is not None
-            else ""
-        )
-        out.append(OVERVIEW_CORRECTIONS.format(returned=returned, corrected=corrected, mean=mean))
-    foot = OVERVIEW_FOOT if acts else OVERVIEW_FOOT_READER
-    out += ["", OVERVIEW_BY_KIND, *(kind_line(s) for s in ov.kinds), "", foot]
-    return "\n".join(out)
+KIND_NO_DEADLINES = "chưa có thời hạn đã qua"  # a kind of unit in the overview
 
 
 # -- /quahan ---------------------------------------------------------------------------------
@@ -496,38 +344,6 @@ OVERDUE_DEADLINE = "{title} (hạn {due}, quá {days} ngày): {n} đơn vị ch�
 OVERDUE_LATE = "; {late} đơn vị đã thực hiện muộn"
 OVERDUE_ALL_DONE = "{title} (hạn {due}): tất cả đã thực hiện{late}"
 OVERDUE_FOOT = "Gõ /dondoc để nhắc các đơn vị chưa thực hiện."
-
-
-def overdue_text(
-    items: Sequence[Overdue], *, campaign: Campaign, today: date, scope: str, acts: bool = True
-) -> str:
-    """Per deadline past due: the units still owing it, grouped by kind (and, for one who
-    acts, how to urge them)."""
-    if not any(o.units for o in items):
-        return OVERDUE_NONE.format(scope=scope, today=fmt_date(today))
-    out = [OVERDUE_HEAD.format(today=fmt_date(today), scope=scope)]
-    for o in items:
-        late = OVERDUE_LATE.format(late=o.late) if o.late else ""
-        due = fmt_date(o.deadline.due)
-        out.append("")
-        if not o.units:
-            out.append(OVERDUE_ALL_DONE.format(title=o.deadline.title, due=due, late=late))
-            continue
-        days = max(d for _u, d in o.units)
-        out.append(
-            OVERDUE_DEADLINE.format(
-                title=o.deadline.title, due=due, days=days, n=len(o.units), late=late
-            )
-        )
-        by_kind: dict[str, list[str]] = {}
-        for u, _days in o.units:
-            by_kind.setdefault(u.kind, []).append(u.name)
-        for kind in campaign.unit_kinds:
-            if names := by_kind.get(kind.code):
-                out.append(f"• {kind.label} ({len(names)}): " + ", ".join(names))
-    if acts:
-        out += ["", OVERDUE_FOOT]
-    return "\n".join(out)
 
 
 # -- /dondoc ---------------------------------------------------------------------------------
@@ -795,36 +611,3 @@ AWARDS_LEGEND = (
     "✓ đạt · ✗ chưa đạt · … chưa đủ căn cứ · – không áp dụng (tính là đạt) · ? chưa đánh giá"
 )
 
-
-def award_marks(result: AwardResult) -> str:
-    """Every criterion, the officers' ones included: `g0 ?, i1 ✓, i2 ✗, i3 –`."""
-    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.criteria)
-
-
-def awards_assessed_line(results: Sequence[AwardResult], *, office: str) -> str:
-    """How far the officers' criteria are assessed across the ranked units ("" if none)."""
-    if not results or not results[0].assessed:
-        return ""
-    return ta.AWARDS_ASSESSED.format(
-        office=office,
-        ids=ta.ids(results[0].assessed),
-        done=sum(1 for r in results if not r.awaiting),
-        units=len(results),
-        qualified=sum(1 for r in results if r.qualified),
-    )
-
-
-def award_detail_text(result: AwardResult, *, campaign: Campaign, tz: ZoneInfo) -> str:
-    pending = result.eligible and not result.refused and result.awaiting
-    head = AWARDS_DETAIL_HEAD.format(
-        title=result.award.title,
-        unit=result.unit.name,
-        met=result.met,
-        total=len(result.machine),
-        eligible=AWARDS_ELIGIBLE if pending else "",
-    )
-    conclusion = ta.detail_conclusion(result)
-    body = [
-        f"• {criterion_text(c, campaign=campaign, tz=tz, detail=True)}" for c in result.criteria
-    ]
-    return "\n".join([head, *([conclusion] if conclusion else []), "", *body])
