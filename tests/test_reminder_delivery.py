@@ -787,7 +787,7 @@ async def test_the_leaders_digest_goes_every_week_even_when_nobody_is_late(
     assert tg.texts_to(2502) == []  # the admin's digest: nobody is late
     [text] = tg.texts_to(2501)
     assert "3. Không có đơn vị nào quá hạn." in text
-    assert "48/48 (100 %) đơn vị đã nộp (48 đúng hạn, 0 muộn); 0 đơn vị chưa nộp." in text
+    assert "48/48 (100%) đơn vị đã nộp (48 đúng hạn, 0 muộn); 0 đơn vị chưa nộp." in text
 
 
 async def test_a_leader_who_left_or_changed_role_gets_no_digest_and_a_restart_sends_none_twice(

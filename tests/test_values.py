@@ -45,21 +45,21 @@ TODAY = date(2024, 4, 15)
 
 ACCEPTED: list[tuple[str, str, Value, str]] = [
     # percent
-    ("percent", "95,5%", 95.5, "95,5 %"),
-    ("percent", "95.5", 95.5, "95,5 %"),
-    ("percent", "95,5 %", 95.5, "95,5 %"),
-    ("percent", " 95,5 ", 95.5, "95,5 %"),
-    ("percent", "95", 95.0, "95 %"),
-    ("percent", "19/20", 95.0, "95 %"),
-    ("percent", "19 / 20", 95.0, "95 %"),
-    ("percent", "19 trên 20", 95.0, "95 %"),
-    ("percent", "2/3", 66.67, "66,67 %"),
-    ("percent", "100%", 100.0, "100 %"),
-    ("percent", "0", 0.0, "0 %"),
-    ("percent", "0,125", 0.13, "0,13 %"),
-    ("percent", "6,5 phần trăm", 6.5, "6,5 %"),
-    ("percent", "95,5\xa0%", 95.5, "95,5 %"),
-    ("percent", "1.200/1.500", 80.0, "80 %"),
+    ("percent", "95,5%", 95.5, "95,5%"),
+    ("percent", "95.5", 95.5, "95,5%"),
+    ("percent", "95,5 %", 95.5, "95,5%"),
+    ("percent", " 95,5 ", 95.5, "95,5%"),
+    ("percent", "95", 95.0, "95%"),
+    ("percent", "19/20", 95.0, "95%"),
+    ("percent", "19 / 20", 95.0, "95%"),
+    ("percent", "19 trên 20", 95.0, "95%"),
+    ("percent", "2/3", 66.67, "66,67%"),
+    ("percent", "100%", 100.0, "100%"),
+    ("percent", "0", 0.0, "0%"),
+    ("percent", "0,125", 0.13, "0,13%"),
+    ("percent", "6,5 phần trăm", 6.5, "6,5%"),
+    ("percent", "95,5\xa0%", 95.5, "95,5%"),
+    ("percent", "1.200/1.500", 80.0, "80%"),
     # count
     ("count", "1.200", 1200, "1.200"),
     ("count", "1 200", 1200, "1.200"),
@@ -255,7 +255,7 @@ def test_every_type_has_enough_examples() -> None:
 def test_growth_rates_take_their_bounds_from_the_caller() -> None:
     assert parse_value("percent", "-2,5%", percent_bounds=GROWTH_BOUNDS).value == -2.5
     assert parse_value("percent", "+6,5", percent_bounds=GROWTH_BOUNDS).value == 6.5
-    assert parse_value("percent", "150", percent_bounds=GROWTH_BOUNDS).display == "150 %"
+    assert parse_value("percent", "150", percent_bounds=GROWTH_BOUNDS).display == "150%"
     assert parse_value("percent", "−3", percent_bounds=GROWTH_BOUNDS).value == -3.0
     with pytest.raises(BadValue, match="từ -1000 đến 1000"):
         parse_value("percent", "-1000,01", percent_bounds=GROWTH_BOUNDS)
@@ -321,9 +321,9 @@ def test_format_number(x: float, decimals: int, expected: str) -> None:
 
 
 def test_format_helpers() -> None:
-    assert format_percent(95.5) == "95,5 %"
-    assert format_percent(6.5) == "6,5 %"
-    assert format_percent(1000) == "1000 %"
+    assert format_percent(95.5) == "95,5%"
+    assert format_percent(6.5) == "6,5%"
+    assert format_percent(1000) == "1000%"
     assert format_date(date(2024, 1, 5)) == "05/01/2024"
     assert format_value("money", 4_335_000_000) == "4.335.000.000 đồng"
     assert format_value("yes_no", False) == "Không"
@@ -354,11 +354,11 @@ def test_format_money_compact(amount: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("op", "value", "kind", "expected"),
     [
-        (">=", 35, "percent", "≥ 35 %"),
-        (">", 12, "percent", "> 12 %"),
-        ("==", 100, "percent", "100 %"),
-        (">=", 6.5, "percent", "≥ 6,5 %"),
-        ("<=", 5, "percent", "≤ 5 %"),
+        (">=", 35, "percent", "≥ 35%"),
+        (">", 12, "percent", "> 12%"),
+        ("==", 100, "percent", "100%"),
+        (">=", 6.5, "percent", "≥ 6,5%"),
+        ("<=", 5, "percent", "≤ 5%"),
         (">=", "Khá", "rating", "từ Khá trở lên"),
         (">", "Khá", "rating", "trên Khá"),
         ("==", "Tốt", "rating", "Tốt"),

@@ -2,7 +2,7 @@
 their welcome, what they may look at, and the weekly digest.
 
 Register: polite administrative Vietnamese ("Kính gửi", "Anh/Chị"), full diacritics; numbers
-and dates written the Vietnamese way (`75 %`, `01/04/2024`). The digest's figures are worked
+and dates written the Vietnamese way (`75%`, `01/04/2024`). The digest's figures are worked
 out in `schedules.digests`; here they are only worded.
 """
 
@@ -34,8 +34,7 @@ STATUS_PICK_UNIT = (
     "hoặc /tinhtrang Phường Ka Long. Tình hình chung: /tonghop; đơn vị quá hạn: /quahan."
 )
 AWARDS_NOTE = (
-    "Chọn một đơn vị để xem căn cứ của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ. Các tiêu "
-    "chí như g0 do Phòng Nội vụ đánh giá."
+    "Chọn một đơn vị để xem căn cứ của từng tiêu chí (có tiêu chí do Phòng Nội vụ đánh giá)."
 )
 
 # /moi: the words that name the role when typed, folded (lower case, no diacritics).

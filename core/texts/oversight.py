@@ -1,7 +1,7 @@
 """Every Vietnamese sentence of status and oversight (/tinhtrang and the admins' commands).
 
 Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; numbers
-and dates written the Vietnamese way (`61,2 %`, `31/03/2024`). The functions below turn the
+and dates written the Vietnamese way (`61,2%`, `31/03/2024`). The functions below turn the
 domain's results into messages; they hold no logic beyond choosing words.
 """
 
@@ -92,7 +92,7 @@ def fmt_pct(x: float | None) -> str:
 
 
 def ratio(part: int, whole: int) -> str:
-    """`30/49 (61,2 %)`."""
+    """`30/49 (61,2%)`."""
     if not whole:
         return "0/0"
     share = format_percent(100 * part / whole, 1)
@@ -175,7 +175,7 @@ INITIATIVE_STATES = {
 
 
 def indicator_text(line: IndicatorLine, *, with_period: bool = True) -> str:
-    """`Văn bản điện tử (Tháng 4/2024): 95,5 %, chỉ tiêu ≥ 100 %`."""
+    """`Văn bản điện tử (Tháng 4/2024): 95,5%, chỉ tiêu ≥ 100%`."""
     name = short(line.indicator)
     if with_period and line.period:
         name += f" ({_period(line.period)})"
@@ -336,9 +336,8 @@ def criterion_name(c: CriterionResult, campaign: Campaign) -> str:
         return f"{name} từ {check.value} trở lên"
     if isinstance(check, InitiativeRegisteredCheck):
         return f"đăng ký ít nhất {check.min_count} mô hình, giải pháp, sáng kiến"
-    # An officer's criterion: its own wording from the campaign file.
-    text = c.criterion.text.rstrip(".")
-    return text[:1].lower() + text[1:]
+    # An officer's criterion: its short name from the campaign file.
+    return ta.criterion_name(c.criterion)
 
 
 def criterion_text(
@@ -349,7 +348,7 @@ def criterion_text(
     detail: bool = False,
     for_unit: bool = False,
 ) -> str:
-    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5 %, chỉ tiêu ≥ 100 %`.
+    """`Đạt hoặc vượt các chỉ tiêu thi đua: chưa đạt – Văn bản điện tử: 95,5%, chỉ tiêu ≥ 100%`.
 
     An officer's verdict says who gave it and when (and, unless `for_unit`, why)."""
     name = criterion_name(c, campaign)
@@ -358,8 +357,8 @@ def criterion_text(
             ta.verdict_word(c.assessment.met),
             ta.evidence(c.assessment, tz, for_unit=for_unit),
         )
-        return f"{c.criterion.id} ({name}): {verdict} – {why}"
-    head = f"{c.criterion.id} ({name}): {OUTCOME_WORDS[c.outcome]}"
+        return f"{_capital(name)}: {verdict} – {why}"
+    head = f"{_capital(name)}: {OUTCOME_WORDS[c.outcome]}"
     if c.provisional and c.outcome is not Outcome.MET:
         head += PROVISIONAL
     evidence = criterion_evidence(c, tz)
@@ -369,6 +368,10 @@ def criterion_text(
     elif detail and evidence:
         head += " – " + "; ".join(evidence)
     return head
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def criterion_evidence(c: CriterionResult, tz: ZoneInfo) -> list[str]:
@@ -520,8 +523,12 @@ URGE_PICK = (
     "thực hiện trong phạm vi {scope} ghi trong ngoặc)."
 )
 URGE_NOTHING = "Trong phạm vi {scope} không có đơn vị nào cần đôn đốc. Số liệu đến ngày {today}."
-URGE_DEADLINE_CHOICE = "{code} – {title} ({n})"
-URGE_INDICATOR_CHOICE = "{code} – {label}, {period} ({n})"
+URGE_DEADLINE_CHOICE = "{title} ({n})"
+URGE_INDICATOR_CHOICE = "{label}, {period} ({n})"
+URGE_GROUPS = "Anh/Chị muốn đôn đốc việc gì trong phạm vi {scope}? Vui lòng chọn:"
+URGE_GROUP_DEADLINES = "Văn bản, việc có thời hạn ({n} việc)"
+URGE_GROUP_INDICATORS = "Báo cáo chỉ tiêu ({n} chỉ tiêu)"
+URGE_MORE = "Xem tiếp ({n} việc)"
 URGE_BAD_TARGET = "Không tìm thấy việc cần đôn đốc này. Gõ /dondoc để chọn lại."
 URGE_NONE_MISSING = "Mọi đơn vị trong phạm vi {scope} đã thực hiện việc này. Không cần đôn đốc."
 URGE_PREVIEW = (
@@ -542,13 +549,15 @@ URGE_DEADLINE_WHAT = "{title} (hạn {due})"
 URGE_INDICATOR_WHAT = "báo cáo chỉ tiêu “{label}” kỳ {period}"
 URGE_MESSAGE_DEADLINE = (
     "Kính gửi đầu mối {unit},\n"
-    "Theo dõi của {office}, đến ngày {today} đơn vị chưa thực hiện: {title} (hạn {due}{state}). "
+    "Qua theo dõi của {office}, đến ngày {today} đơn vị chưa thực hiện: {title} (hạn "
+    "{due}{state}). "
     "Đề nghị đơn vị khẩn trương thực hiện{command}.\n"
     "Trân trọng cảm ơn."
 )
 URGE_MESSAGE_INDICATOR = (
     "Kính gửi đầu mối {unit},\n"
-    "Theo dõi của {office}, đến ngày {today} đơn vị chưa báo cáo chỉ tiêu “{label}” kỳ {period}. "
+    "Qua theo dõi của {office}, đến ngày {today} đơn vị chưa báo cáo chỉ tiêu “{label}” kỳ "
+    "{period}. "
     "Đề nghị đơn vị khẩn trương báo cáo (gõ /baocao {month}).\n"
     "Trân trọng cảm ơn."
 )
@@ -758,10 +767,12 @@ AWARDS_HEAD = (
     "Đủ các tiêu chí bot kiểm tra được: {eligible}/{units} đơn vị."
 )
 AWARDS_NOTE = (
-    "Chọn một đơn vị để xem căn cứ của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ. Gõ /danhgia "
-    "để ghi đánh giá các tiêu chí do Phòng Nội vụ đánh giá (như g0)."
+    "Chọn một đơn vị để xem căn cứ của từng tiêu chí. Gõ /danhgia để ghi đánh giá các tiêu chí "
+    "do Phòng Nội vụ đánh giá."
 )
-AWARDS_ROW = "{rank}. {unit}: {marks}"
+AWARDS_ROW = "{unit}: {marks}"
+AWARDS_ORDER = "Các dấu lần lượt theo tiêu chí: {names}."
+AWARDS_MORE = "Xem tiếp ({n} đơn vị)"
 AWARDS_NONE = "Không có hình thức khen thưởng nào có tiêu chí bot kiểm tra được."
 AWARDS_NO_UNITS = "Không có đơn vị nào trong phạm vi {scope} thuộc đối tượng {title}."
 AWARDS_DETAIL_HEAD = "{title}\n{unit}: đạt {met}/{total} tiêu chí bot kiểm tra được{eligible}."
@@ -780,8 +791,15 @@ AWARDS_LEGEND = (
 
 
 def award_marks(result: AwardResult) -> str:
-    """Every criterion, the officers' ones included: `g0 ?, i1 ✓, i2 ✗, i3 –`."""
-    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.criteria)
+    """Every criterion, the officers' ones included, in the award's order: `? ✓ ✗ –`."""
+    return " ".join(MARKS[c.outcome] for c in result.criteria)
+
+
+def awards_order_line(result: AwardResult, campaign: Campaign) -> str:
+    """Which criterion each mark of `award_marks` stands for, by name."""
+    return AWARDS_ORDER.format(
+        names=" · ".join(criterion_name(c, campaign) for c in result.criteria)
+    )
 
 
 def awards_assessed_line(results: Sequence[AwardResult], *, office: str) -> str:

@@ -72,7 +72,7 @@ async def test_a_leader_registers_reads_and_gets_the_digest_once_across_a_restar
         await recorded(app, {"digest-2024W16": "sent"})
     assert digest.startswith("Kính gửi Anh/Chị Huy,")
     assert "Số liệu đến ngày 15/04/2024; 48 đơn vị tham gia." in digest
-    assert "0/48 (0 %) đơn vị đã nộp (0 đúng hạn, 0 muộn); 48 đơn vị chưa nộp." in digest
+    assert "0/48 (0%) đơn vị đã nộp (0 đúng hạn, 0 muộn); 48 đơn vị chưa nộp." in digest
 
     # Restarted, and a week on: the new process plans and sends (next Monday's digest comes);
     # this Monday's, due all along, is not sent again.

@@ -27,7 +27,7 @@ async def test_a_leader_reads_the_whole_campaign_and_is_offered_nothing_that_act
 
     overview = await desk.send(leader, "/tonghop")
     assert "Phạm vi: toàn bộ chiến dịch (48 đơn vị)" in overview.text
-    assert "Báo cáo Tháng 3/2024: 0/48 (0 %) đơn vị đủ số liệu" in overview.text
+    assert "Báo cáo Tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in overview.text
     assert overview.last.attachment is not None  # the chart, as for an admin
     # Nothing points a leader to the commands that act.
     assert "Chờ Phòng Nội vụ duyệt:" in overview.text
@@ -76,8 +76,8 @@ async def test_the_digest_says_what_tonghop_and_khenthuong_say(
     assert f"(tập thể): {eligible}/{units} (" in digest
     # Ka Long sent its launch document on time, the media centre late; Ka Long has the one
     # initiative.
-    assert "2/48 (4,2 %) đơn vị đã nộp (1 đúng hạn, 1 muộn); 46 đơn vị chưa nộp." in digest
-    assert "đã đăng ký: 1, của 1/48 (2,1 %) đơn vị; 0 đã có hiệu quả" in digest
+    assert "2/48 (4,2%) đơn vị đã nộp (1 đúng hạn, 1 muộn); 46 đơn vị chưa nộp." in digest
+    assert "đã đăng ký: 1, của 1/48 (2,1%) đơn vị; 0 đã có hiệu quả" in digest
 
 
 async def test_only_phong_noi_vu_issues_leaders_codes_for_a_city_office(

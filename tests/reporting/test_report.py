@@ -69,20 +69,20 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "Đã ghi nhận: Có." in await lan.choose(1)
     # percent (at most 100 here)
     msg = await lan.say("120%")
-    assert "Tỷ lệ không được lớn hơn 100 %" in msg
+    assert "Tỷ lệ không được lớn hơn 100%" in msg
     assert "Câu 2/11" in msg
     msg = await lan.say("-5")
     assert "Tỷ lệ không được âm" in msg
     assert "Câu 2/11" in msg
     msg = await lan.say("95,5")
-    assert "Đã ghi nhận: 95,5 %." in msg
+    assert "Đã ghi nhận: 95,5%." in msg
     assert "Câu 3/11" in msg
     assert "Câu 4/11" in await lan.say("rồi")
     msg = await lan.choose(2)
     assert "Đã ghi nhận: Không." in msg
     assert "Câu 5/11" in msg
     msg = await lan.say("19/20")
-    assert "Đã ghi nhận: 95 %." in msg
+    assert "Đã ghi nhận: 95%." in msg
     assert "Câu 6/11. Chỉ số cải cách hành chính năm 2023" in msg
     # rating
     msg = await lan.say("tuyệt vời")
@@ -142,9 +142,9 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "Vui lòng kiểm tra lại báo cáo Tháng 2/2024 của Xã Hải Sơn:" in msg
     for line in (
         "1. Phát động phong trào thi đua: Có",
-        "2. Dịch vụ công trực tuyến toàn trình: 95,5 %",
+        "2. Dịch vụ công trực tuyến toàn trình: 95,5%",
         "4. Thanh toán điện tử trong giải quyết TTHC: Không",
-        "5. Văn bản điện tử: 95 %",
+        "5. Văn bản điện tử: 95%",
         "6. Chỉ số CCHC năm 2023: Tốt",
         "7. Số hóa hồ sơ, kết quả giải quyết TTHC: bỏ qua – lý do: Chưa có số liệu từ hệ thống",
         "8. Kinh phí CCHC: 150.000.000 đồng",
@@ -159,10 +159,10 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
 
     assert await values(bot) == {
         ("T01", "2024-ONCE"): (True, "Có", None),
-        ("T04", "2024-02"): (95.5, "95,5 %", None),
+        ("T04", "2024-02"): (95.5, "95,5%", None),
         ("T07", "2024-ONCE"): (True, "Có", None),
         ("T09", "2024-02"): (False, "Không", None),
-        ("T11", "2024-02"): (95.0, "95 %", None),
+        ("T11", "2024-02"): (95.0, "95%", None),
         ("T12", "2024-ONCE"): ("Tốt", "Tốt", None),
         ("I04", "2024-02"): (None, "", "Chưa có số liệu từ hệ thống"),
         ("X_CHI", "2024-02"): (150_000_000, "150.000.000 đồng", None),
@@ -213,19 +213,19 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
 ) -> None:
     lan = await register(bot, messenger, 3, UNIT)
     summary = await fill_month(lan, "1/2024")
-    assert "2. Dịch vụ công trực tuyến toàn trình: 100 %" in summary
+    assert "2. Dịch vụ công trực tuyến toàn trình: 100%" in summary
     assert "(11 chỉ tiêu)" in await lan.choose(1)
 
     msg = await lan.say("/baocao 1/2024")
     assert "Báo cáo Tháng 1/2024 của Xã Hải Sơn đã được gửi" in msg
-    assert "1. Dịch vụ công trực tuyến toàn trình: 100 %" in msg  # one-off items are not asked
+    assert "1. Dịch vụ công trực tuyến toàn trình: 100%" in msg  # one-off items are not asked
     assert "từ 1 đến 7" in await lan.choose(2)
     assert "Câu 1/7" in await lan.say("1")
     msg = await lan.say("98,5 %")
-    assert "1. Dịch vụ công trực tuyến toàn trình: 98,5 %" in msg
+    assert "1. Dịch vụ công trực tuyến toàn trình: 98,5%" in msg
     assert "(7 chỉ tiêu, 1 mục thay đổi)" in await lan.choose(1)
 
-    assert (await values(bot, "2024-01"))[("T04", "2024-01")] == (98.5, "98,5 %", None)
+    assert (await values(bot, "2024-01"))[("T04", "2024-01")] == (98.5, "98,5%", None)
     async with bot.db.read() as conn:
         changes = await reports.history(
             conn,
@@ -234,7 +234,7 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
             indicator_code="T04",
             period="2024-01",
         )
-    assert changes == [(None, "100 %"), ("100 %", "98,5 %")]
+    assert changes == [(None, "100%"), ("100%", "98,5%")]
     assert len(await fetch(bot, IndicatorValueHistory, "id")) == 11 + 1
 
     await lock(bot, "2024-01")

@@ -120,7 +120,7 @@ async def test_a_report_waits_for_the_head_and_counts_when_confirmed(
     shown = await hung.choose(1)
     assert "BÁO CÁO THÁNG 2/2024 CỦA XÃ HẢI SƠN" in shown
     assert "Trạng thái: chờ thủ trưởng xác nhận." in shown
-    assert "Dịch vụ công trực tuyến toàn trình: 100 %" in shown
+    assert "Dịch vụ công trực tuyến toàn trình: 100%" in shown
     assert "1. Xác nhận\n2. Đề nghị sửa\n3. Quay lại danh sách" in shown
     done = await hung.choose(1)
     assert "Đã xác nhận báo cáo Tháng 2/2024. Từ 21/03/2024 10:00" in done
@@ -201,7 +201,7 @@ async def test_a_return_reaches_the_focal_point_and_the_correction_goes_back_to_
     assert "Không có báo cáo, văn bản nào chờ duyệt" in await ha.say("/duyet")
     await hung.say("/xacnhan")
     shown = await hung.choose(1)
-    assert "Dịch vụ công trực tuyến toàn trình: 98,5 %" in shown
+    assert "Dịch vụ công trực tuyến toàn trình: 98,5%" in shown
     assert "Đã xác nhận báo cáo Tháng 2/2024" in await hung.choose(1)
     assert "báo cáo Tháng 2/2024" in await ha.say("/duyet")
     actions = [a for (a,) in await fetch(bot, AuditLog, "action", entity="report_submission")]

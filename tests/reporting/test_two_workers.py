@@ -115,7 +115,7 @@ async def test_two_workers_alternating_deliveries_keep_every_conversation_in_ord
             return [re.sub(r"(Phường|Xã) [^\n.:,]+|Tháng \d/2024|\d/2024", "…", t) for t in texts]
 
         reference = normalised(chats[0][0])
-        summary = "Dịch vụ công trực tuyến toàn trình: 100 %"
+        summary = "Dịch vụ công trực tuyến toàn trình: 100%"
         misfiled = [c for c, _ in chats if normalised(c) != reference or summary not in sent[c][-1]]
         print(f"\n[two workers] chats={len(chats)} misfiled={len(misfiled)}")
         assert misfiled == []
