@@ -47,6 +47,7 @@ from handlers.admin_common import (
     office_name,
     require_reach,
 )
+from handlers.common import PAGE_SIZE, page_arg
 from handlers.conversation import Ctx, Router
 from handlers.export import collect, workbook_summary, write_workbook
 from storage.queries import assessments, audit, oversight
@@ -54,8 +55,6 @@ from storage.queries.standing import award_results
 from storage.queries.units import get_unit_by_code
 
 router = Router()
-
-AWARD_LIST_LIMIT = 20
 
 
 def _files(ctx: Ctx, folder: str) -> Path:
@@ -177,7 +176,8 @@ async def awards_cmd(ctx: Ctx) -> None:
     award = awards[0]
     today, tz = ctx.today(), ctx.tz
     deadlines = await deadlines_of(ctx)
-    if ctx.args:
+    page = page_arg(ctx.args) or 1
+    if ctx.args and page_arg(ctx.args) is None:
         unit = find_unit(campaign, ctx.args)
         if unit is None:
             ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
@@ -228,7 +228,8 @@ async def awards_cmd(ctx: Ctx) -> None:
     if not results:
         ctx.reply(tx.AWARDS_NO_UNITS.format(scope=reach.label, title=award.title))
         return
-    shown = results[:AWARD_LIST_LIMIT]
+    start = (page - 1) * PAGE_SIZE
+    shown = results[start : start + PAGE_SIZE]
     lines = [
         tx.AWARDS_HEAD.format(
             title=award.title.upper(),
@@ -238,20 +239,23 @@ async def awards_cmd(ctx: Ctx) -> None:
             units=len(results),
         ),
         *filter(None, [tx.awards_assessed_line(results, office=office_name(ctx))]),
+        tx.awards_order_line(results[0], campaign),
         tx.AWARDS_LEGEND,
-        "",
-        *(
-            tx.AWARDS_ROW.format(rank=i, unit=r.unit.name, marks=tx.award_marks(r))
-            for i, r in enumerate(shown, start=1)
-        ),
     ]
-    if len(results) > len(shown):
-        lines.append(tx.MORE_UNITS.format(n=len(results) - len(shown)))
-    lines += ["", tx.AWARDS_NOTE if reach.acts else tl.AWARDS_NOTE]  # a leader: no /danhgia
-    ctx.reply(
-        "\n".join(lines),
-        [Choice(r.unit.name, f"/khenthuong {r.unit.code}") for r in shown],
-    )
+    if page == 1:  # the note once; later pages are the list itself
+        lines += ["", tx.AWARDS_NOTE if reach.acts else tl.AWARDS_NOTE]
+    # Each unit once: as a choice, with its marks (not listed in the text and again as buttons).
+    choices = [
+        Choice(
+            tx.AWARDS_ROW.format(unit=r.unit.name, marks=tx.award_marks(r)),
+            f"/khenthuong {r.unit.code}",
+        )
+        for r in shown
+    ]
+    rest = len(results) - start - len(shown)
+    if rest > 0:
+        choices.append(Choice(tx.AWARDS_MORE.format(n=rest), f"/khenthuong trang {page + 1}"))
+    ctx.reply("\n".join(lines), choices)
 
 
 def _award_detail(
@@ -280,7 +284,9 @@ def _award_detail(
     if can_assess:
         mine = officer_criteria(award, office)
         if mine:
-            label = ta.ASSESS_BUTTON.format(ids=", ".join(c.id for c in mine))
+            label = ta.ASSESS_BUTTON.format(
+                ids="; ".join(f"“{ta.criterion_name(c)}”" for c in mine)
+            )
             choices.append(Choice(label, f"/danhgia {unit.code} {award.code}"))
         if others:
             choices.append(

@@ -339,9 +339,8 @@ def criterion_name(c: CriterionResult, campaign: Campaign) -> str:
         return f"{name} từ {check.value} trở lên"
     if isinstance(check, InitiativeRegisteredCheck):
         return f"đăng ký ít nhất {check.min_count} mô hình, giải pháp, sáng kiến"
-    # An officer's criterion: its own wording from the campaign file.
-    text = c.criterion.text.rstrip(".")
-    return text[:1].lower() + text[1:]
+    # An officer's criterion: its short name from the campaign file.
+    return ta.criterion_name(c.criterion)
 
 
 def criterion_text(
@@ -352,7 +351,7 @@ def criterion_text(
     detail: bool = False,
     for_unit: bool = False,
 ) -> str:
-    """`i2 (đạt các chỉ tiêu thi đua): chưa đạt – Văn bản điện tử: 95,5%, chỉ tiêu ≥ 100%`.
+    """`Đạt hoặc vượt các chỉ tiêu thi đua: chưa đạt – Văn bản điện tử: 95,5%, chỉ tiêu ≥ 100%`.
 
     An officer's verdict says who gave it and when (and, unless `for_unit`, why)."""
     name = criterion_name(c, campaign)
@@ -361,11 +360,11 @@ def criterion_text(
             ta.verdict_word(c.assessment.met),
             ta.evidence(c.assessment, tz, for_unit=for_unit),
         )
-        return f"{c.criterion.id} ({name}): {verdict} – {why}"
+        return f"{_capital(name)}: {verdict} – {why}"
     word = OUTCOME_WORDS[c.outcome]
     if c.final and c.outcome is Outcome.NOT_MET:
         word = OUTCOME_FINAL_NOT_MET
-    head = f"{c.criterion.id} ({name}): {word}"
+    head = f"{_capital(name)}: {word}"
     if c.provisional and c.outcome is not Outcome.MET:
         head += PROVISIONAL
     evidence = criterion_evidence(c, tz)
@@ -375,6 +374,10 @@ def criterion_text(
     elif detail and evidence:
         head += " – " + "; ".join(evidence)
     return head
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def criterion_evidence(c: CriterionResult, tz: ZoneInfo) -> list[str]:
@@ -537,8 +540,12 @@ URGE_PICK = (
     "thực hiện trong phạm vi {scope} ghi trong ngoặc)."
 )
 URGE_NOTHING = "Trong phạm vi {scope} không có đơn vị nào cần đôn đốc. Số liệu đến ngày {today}."
-URGE_DEADLINE_CHOICE = "{code} – {title} ({n})"
-URGE_INDICATOR_CHOICE = "{code} – {label}, {period} ({n})"
+URGE_DEADLINE_CHOICE = "{title} ({n})"
+URGE_INDICATOR_CHOICE = "{label}, {period} ({n})"
+URGE_GROUPS = "Anh/Chị muốn đôn đốc việc gì trong phạm vi {scope}? Vui lòng chọn:"
+URGE_GROUP_DEADLINES = "Văn bản, việc có thời hạn ({n} việc)"
+URGE_GROUP_INDICATORS = "Báo cáo chỉ tiêu ({n} chỉ tiêu)"
+URGE_MORE = "Xem tiếp ({n} việc)"
 URGE_BAD_TARGET = "Không tìm thấy việc cần đôn đốc này. Gõ /dondoc để chọn lại."
 URGE_NONE_MISSING = "Mọi đơn vị trong phạm vi {scope} đã thực hiện việc này. Không cần đôn đốc."
 URGE_PREVIEW = (
@@ -559,13 +566,15 @@ URGE_DEADLINE_WHAT = "{title} (hạn {due})"
 URGE_INDICATOR_WHAT = "báo cáo chỉ tiêu “{label}” kỳ {period}"
 URGE_MESSAGE_DEADLINE = (
     "Kính gửi đầu mối {unit},\n"
-    "Theo dõi của {office}, đến ngày {today} đơn vị chưa thực hiện: {title} (hạn {due}{state}). "
+    "Qua theo dõi của {office}, đến ngày {today} đơn vị chưa thực hiện: {title} (hạn "
+    "{due}{state}). "
     "Đề nghị đơn vị khẩn trương thực hiện{command}.\n"
     "Trân trọng cảm ơn."
 )
 URGE_MESSAGE_INDICATOR = (
     "Kính gửi đầu mối {unit},\n"
-    "Theo dõi của {office}, đến ngày {today} đơn vị chưa báo cáo chỉ tiêu “{label}” kỳ {period}. "
+    "Qua theo dõi của {office}, đến ngày {today} đơn vị chưa báo cáo chỉ tiêu “{label}” kỳ "
+    "{period}. "
     "Đề nghị đơn vị khẩn trương báo cáo (gõ /baocao {month}).\n"
     "Trân trọng cảm ơn."
 )
@@ -775,10 +784,12 @@ AWARDS_HEAD = (
     "Đủ các tiêu chí bot kiểm tra được: {eligible}/{units} đơn vị."
 )
 AWARDS_NOTE = (
-    "Chọn một đơn vị để xem căn cứ của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ. Gõ /danhgia "
-    "để ghi đánh giá các tiêu chí do Phòng Nội vụ đánh giá (như g0)."
+    "Chọn một đơn vị để xem căn cứ của từng tiêu chí. Gõ /danhgia để ghi đánh giá các tiêu chí "
+    "do Phòng Nội vụ đánh giá."
 )
-AWARDS_ROW = "{rank}. {unit}: {marks}"
+AWARDS_ROW = "{unit}: {marks}"
+AWARDS_ORDER = "Các dấu lần lượt theo tiêu chí: {names}."
+AWARDS_MORE = "Xem tiếp ({n} đơn vị)"
 AWARDS_NONE = "Không có hình thức khen thưởng nào có tiêu chí bot kiểm tra được."
 AWARDS_NO_UNITS = "Không có đơn vị nào trong phạm vi {scope} thuộc đối tượng {title}."
 AWARDS_DETAIL_HEAD = "{title}\n{unit}: đạt {met}/{total} tiêu chí bot kiểm tra được{eligible}."
@@ -797,8 +808,15 @@ AWARDS_LEGEND = (
 
 
 def award_marks(result: AwardResult) -> str:
-    """Every criterion, the officers' ones included: `g0 ?, i1 ✓, i2 ✗, i3 –`."""
-    return ", ".join(f"{c.criterion.id} {MARKS[c.outcome]}" for c in result.criteria)
+    """Every criterion, the officers' ones included, in the award's order: `? ✓ ✗ –`."""
+    return " ".join(MARKS[c.outcome] for c in result.criteria)
+
+
+def awards_order_line(result: AwardResult, campaign: Campaign) -> str:
+    """Which criterion each mark of `award_marks` stands for, by name."""
+    return AWARDS_ORDER.format(
+        names=" · ".join(criterion_name(c, campaign) for c in result.criteria)
+    )
 
 
 def awards_assessed_line(results: Sequence[AwardResult], *, office: str) -> str:

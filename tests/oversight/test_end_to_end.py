@@ -168,8 +168,11 @@ async def test_urging_after_preview_reaches_the_late_units_focal_point(
     tran_phu = await registered(bot, messenger, 3, "P_TRAN_PHU", "focal")
     ha = await registered(bot, messenger, 2, "PNV", "admin")
     await ha.say("/dondoc")
-    menu = await ha.expect("muốn đôn đốc")
-    await ha.pick(menu, "D01 –")
+    groups = await ha.expect("muốn đôn đốc việc gì")
+    assert not re.search(r"\b[A-Z]\d{2}[A-Z]?\b", groups)  # names, not D01 or T04
+    await ha.pick(groups, "Văn bản, việc có thời hạn")
+    menu = await ha.expect("chưa thực hiện việc nào")
+    await ha.pick(menu, "Gửi văn bản phát động")
     preview = await ha.expect("XEM TRƯỚC ĐÔN ĐỐC")
     assert "Sẽ gửi đến 1 đầu mối đã đăng ký" in preview
     await tran_phu.raw.expect_no_message(0.3)  # nothing before the confirmation
@@ -213,26 +216,26 @@ async def test_admin_assesses_g0_and_the_award_view_counts_it(
     await ha.say("Phường Ka Long")
     awards = await ha.expect("hình thức khen thưởng cần đánh giá cho Phường Ka Long")
     await ha.pick(awards, "Bằng khen")
-    question = await ha.expect("Tiêu chí g0")
+    question = await ha.expect("Tiêu chí: “Gương mẫu")
     assert "Hiện chưa có đánh giá." in question
     if messenger.name == "telegram":
         await ha.raw.press_button(ha.raw.messages[-1], "not_met")  # the button itself
     else:
         await ha.pick(question, "Không đạt")
-    await ha.expect("Nhận xét, lý do đánh giá tiêu chí g0")
+    await ha.expect("Nhận xét, lý do đánh giá tiêu chí “gương mẫu chấp hành chủ trương, pháp luật”")
     await ha.say("sai")
     await ha.expect("ít nhất 5 ký tự")
     await ha.say("Đơn vị có cán bộ bị xử lý kỷ luật trong năm.")
-    await ha.expect("Tiêu chí i1")  # left to the unit's own report (issue 11)
+    await ha.expect("Tiêu chí: “Hoàn thành tốt các nhiệm vụ")  # left to the unit's own report (issue 11)
     await ha.say("bỏ qua")
-    await ha.expect("Nhận xét, lý do đánh giá tiêu chí i1")
+    await ha.expect("Nhận xét, lý do đánh giá tiêu chí “hoàn thành tốt nhiệm vụ cải cách")
     await ha.say("bỏ qua")
     summary = await ha.expect("Vui lòng kiểm tra lại đánh giá của Phòng Nội vụ")
-    assert "Tiêu chí g0 – kết quả: Không đạt" in summary
+    assert "Tiêu chí “gương mẫu chấp hành chủ trương, pháp luật” – kết quả: Không đạt" in summary
     await ha.pick(summary, "Xác nhận")
     await ha.expect("Đã lưu đánh giá của Phòng Nội vụ cho Phường Ka Long")
     await ha.say("/khenthuong P_KA_LONG")
-    detail = await ha.expect("Chưa đủ điều kiện đề nghị: tiêu chí g0 được đánh giá là không đạt.")
+    detail = await ha.expect("Chưa đủ điều kiện đề nghị: tiêu chí “gương mẫu chấp hành")
     assert (
         "không đạt – Phòng Nội vụ đánh giá ngày 15/04/2024 (Người 2): “Đơn vị có cán bộ" in detail
     )
