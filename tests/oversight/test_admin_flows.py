@@ -173,12 +173,12 @@ async def test_urge_with_preview_and_confirmation(
     groups = await desk.send(admin, "/dondoc")
     assert [c.label for c in groups.last.choices] == [
         "Văn bản, việc có thời hạn (2 việc)",
-        "Báo cáo chỉ tiêu (20 chỉ tiêu)",
+        "Báo cáo chỉ tiêu (19 chỉ tiêu)",  # T07 and T08 left the criteria (issue 11)
     ]
     indicators = await desk.send(admin, groups.value("Báo cáo chỉ tiêu"), callback=True)
     labels = [c.label for c in indicators.last.choices]
     assert len(labels) == 11  # a page of 10, then "Xem tiếp"
-    assert labels[-1] == "Xem tiếp (10 việc)"
+    assert labels[-1] == "Xem tiếp (9 việc)"
     more = await desk.send(admin, indicators.value("Xem tiếp"), callback=True)
     labels += [c.label for c in more.last.choices]
     assert any(lbl.startswith("Văn bản điện tử, Tháng 3/2024") for lbl in labels)
@@ -313,7 +313,11 @@ async def test_overview_with_chart_and_export(
     # Ka Long, with a provisional "not met", ranks after the units with nothing failed yet.
     ka_long = "/khenthuong P_KA_LONG"
     ranked = [c.value for c in awards.last.choices]
-    assert ka_long in ranked
+    assert len(ranked) == 11  # a page of 10 units, then "Xem tiếp"
+    while ka_long not in ranked:  # "Xem tiếp" to the page that has Ka Long
+        [more] = [c for c in awards.last.choices if c.label.startswith("Xem tiếp")]
+        awards = await desk.send(admin, more.value, callback=True)
+        ranked += [c.value for c in awards.last.choices]
     assert ranked.index(ka_long) > ranked.index("/khenthuong BDV_TU")
     detail = await desk.send(admin, ka_long, callback=True)
     assert (

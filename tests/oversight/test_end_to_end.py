@@ -226,7 +226,8 @@ async def test_admin_assesses_g0_and_the_award_view_counts_it(
     await ha.say("sai")
     await ha.expect("ít nhất 5 ký tự")
     await ha.say("Đơn vị có cán bộ bị xử lý kỷ luật trong năm.")
-    await ha.expect("Tiêu chí: “Hoàn thành tốt các nhiệm vụ")  # left to the unit's own report (issue 11)
+    # Left to the unit's own report (issue 11).
+    await ha.expect("Tiêu chí: “Hoàn thành tốt các nhiệm vụ")
     await ha.say("bỏ qua")
     await ha.expect("Nhận xét, lý do đánh giá tiêu chí “hoàn thành tốt nhiệm vụ cải cách")
     await ha.say("bỏ qua")
