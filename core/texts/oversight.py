@@ -221,6 +221,100 @@ def unit_status_text(
     return "\n".join(out).strip()
 
 
+STATUS_BRIEF_ALL_DONE = (
+    "Đơn vị đã thực hiện đầy đủ các việc đến nay; chưa có việc nào cần làm ngay."
+)
+STATUS_BRIEF_TODO = "Còn {n} việc cần làm:"
+STATUS_BRIEF_RETURNED = "Sửa {n} số liệu Phòng Nội vụ đề nghị sửa: {items} → /baocao"
+STATUS_BRIEF_MISSING = "Báo cáo {n} chỉ tiêu kỳ {month} → /baocao"
+STATUS_BRIEF_PREVIOUS = "Báo cáo bổ sung {n} chỉ tiêu {month} → /baocao"
+STATUS_BRIEF_DOC_RETURNED = "Bổ sung {label}: “{comment}”{hint}"
+STATUS_BRIEF_DEADLINE = "{title}: {state}{hint}"
+STATUS_BRIEF_NEXT = "Hạn gần nhất: {title}, {state}."
+STATUS_BRIEF_NOT_MET = "Chỉ tiêu chưa đạt: {items}."
+STATUS_BRIEF_AWARD = "{title}: đạt {met}/{total} tiêu chí bot kiểm tra được."
+STATUS_BRIEF_INITIATIVE = "Đăng ký mô hình, giải pháp, sáng kiến → /sangkien"
+STATUS_DETAIL_CHOICE = "Xem chi tiết"
+#: A deadline this close (in days) is something to do now; later ones are only "hạn gần nhất".
+STATUS_SOON_DAYS = 30
+
+
+def unit_status_brief(
+    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
+) -> str:
+    """The verdict and what to do next, in a few lines (issue 13); `unit_status_text` on request."""
+    todo = _todo(status, tz)
+    out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
+    if todo:
+        out += [STATUS_BRIEF_TODO.format(n=len(todo)), *(f"• {t}" for t in todo)]
+    else:
+        out.append(STATUS_BRIEF_ALL_DONE)
+        later = status.upcoming(1)
+        if later:
+            d = later[0]
+            out.append(
+                STATUS_BRIEF_NEXT.format(title=d.deadline.title, state=deadline_state_text(d, tz))
+            )
+    not_met = [
+        short(line.indicator) for line in status.indicators if line.state is IndicatorState.NOT_MET
+    ]
+    if not_met:
+        out.append(STATUS_BRIEF_NOT_MET.format(items="; ".join(_more(not_met))))
+    if award is not None:
+        out.append(
+            STATUS_BRIEF_AWARD.format(
+                title=award.award.title, met=award.met, total=len(award.machine)
+            )
+        )
+    return "\n".join(out).strip()
+
+
+def _todo(status: UnitStatus, tz: ZoneInfo) -> list[str]:
+    """What the unit should do next, most pressing first."""
+    todo: list[str] = []
+    due = [line for line in status.indicators if line.state is not IndicatorState.NOT_DUE]
+    returned = [indicator_text(line) for line in due if line.state is IndicatorState.RETURNED]
+    if returned:
+        todo.append(
+            STATUS_BRIEF_RETURNED.format(n=len(returned), items="; ".join(_more(returned, 2)))
+        )
+    missing = [
+        line for line in due if line.state in (IndicatorState.MISSING, IndicatorState.SKIPPED)
+    ]
+    if missing:
+        todo.append(STATUS_BRIEF_MISSING.format(n=len(missing), month=status.month.label))
+    if status.previous_month is not None and status.previous_missing:
+        todo.append(
+            STATUS_BRIEF_PREVIOUS.format(
+                n=len(status.previous_missing), month=status.previous_month.label
+            )
+        )
+    for doc in status.documents:
+        if doc.fact is not None and doc.fact.review_status == "returned":
+            command = doc.deadline.deadline.command if doc.deadline else None
+            todo.append(
+                STATUS_BRIEF_DOC_RETURNED.format(
+                    label=doc.label,
+                    comment=doc.fact.review_comment or "",
+                    hint=f" → {command}" if command else "",
+                ).replace(": “”", "")
+            )
+    for d in status.upcoming():
+        if d.state is DeadlineState.OVERDUE or d.days <= STATUS_SOON_DAYS:
+            command = d.deadline.command
+            todo.append(
+                STATUS_BRIEF_DEADLINE.format(
+                    title=d.deadline.title,
+                    state=deadline_state_text(d, tz),
+                    hint=f" → {command}" if command else "",
+                )
+            )
+    by_deadline = any(d.deadline.fulfilled_by.initiative for d in status.deadlines)
+    if not by_deadline and not any(i.live for i in status.initiatives):
+        todo.append(STATUS_BRIEF_INITIATIVE)
+    return todo
+
+
 def _indicators_section(status: UnitStatus) -> list[str]:
     lines = status.indicators
     if not lines:

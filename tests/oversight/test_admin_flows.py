@@ -82,7 +82,7 @@ async def test_return_one_item_then_accept_the_correction(
     assert rows["T11"][2]
     assert rows["T04"] == ("pending", None, False)  # only that item reopens
 
-    status = await desk.send(lan, "/tinhtrang")
+    status = await desk.send(lan, "/tinhtrang chitiet")
     assert "Phòng Nội vụ đề nghị sửa:" in status.text
     assert "Văn bản điện tử (Tháng 4/2024): 98% – “Số liệu chưa khớp" in status.text
 

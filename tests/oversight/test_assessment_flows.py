@@ -198,7 +198,7 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     assert len(await history(db, "P_KA_LONG", "BK_CT_TINH", "g0")) == 2
 
     # The unit sees the verdict and its date, not the officer's note nor name.
-    status = await desk.send(lan, "/tinhtrang")
+    status = await desk.send(lan, "/tinhtrang chitiet")
     assert "Gương mẫu chấp hành chủ trương, pháp luật: " in status.text
     assert "pháp luật: đạt – Phòng Nội vụ đã đánh giá ngày 16/04/2024" in status.text
     assert "Nguyễn Thu Hà" not in status.text

@@ -110,7 +110,11 @@ async def registered(app: App, messenger: Messenger, n: int, unit: str, role: st
 async def test_focal_point_sees_the_units_status(bot: App, messenger: Messenger) -> None:
     lan = await registered(bot, messenger, 1, "P_KA_LONG", "focal")
     await lan.say("/tinhtrang")
-    status = await lan.expect("TÌNH HÌNH THỰC HIỆN CỦA PHƯỜNG KA LONG")
+    brief = await lan.expect("TÌNH HÌNH THỰC HIỆN CỦA PHƯỜNG KA LONG")
+    assert "Còn 2 việc cần làm:\n• Báo cáo 2 chỉ tiêu kỳ Tháng 4/2024 → /baocao" in brief
+    assert "Chỉ tiêu chưa đạt: Văn bản điện tử." in brief
+    await lan.pick(brief, "Xem chi tiết")  # the whole status on request
+    status = await lan.expect("1. Chỉ tiêu kỳ hiện tại")
     assert "Văn bản điện tử (Tháng 4/2024): 98%, chỉ tiêu ≥ 100%" in status
     assert "Văn bản phát động phong trào thi đua: đã nộp ngày 28/03/2024, đúng hạn" in status
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (tập thể): đạt 1/3" in status
