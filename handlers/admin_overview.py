@@ -149,17 +149,25 @@ async def overdue_cmd(ctx: Ctx) -> None:
     reach = require_reach(ctx)
     if reach is None:
         return
+    page = page_arg(ctx.args) or 1
     deadlines = await deadlines_of(ctx)
     scoped = await load_scoped(ctx, reach, submission_periods=deadline_report_periods(deadlines))
     today = ctx.today()
     items = overdue_by_deadline(
         scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=ctx.tz
     )
-    ctx.reply(
-        tx.overdue_text(
-            items, campaign=ctx.campaign, today=today, scope=reach.label, acts=reach.acts
-        )
+    # Paged like /khenthuong: PAGE_SIZE units named per reply, then "Xem tiếp".
+    text, rest = tx.overdue_text(
+        items,
+        campaign=ctx.campaign,
+        today=today,
+        scope=reach.label,
+        acts=reach.acts,
+        page=page,
+        page_size=PAGE_SIZE,
     )
+    more = [Choice(tx.OVERDUE_MORE.format(n=rest), f"/quahan trang {page + 1}")] if rest else []
+    ctx.reply(text, more)
 
 
 @router.command("khenthuong", "khen_thuong", description=tx.CMD_AWARDS, roles=VIEWERS)

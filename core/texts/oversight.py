@@ -595,36 +595,72 @@ OVERDUE_ALL_DONE = "{title} (hạn {due}): tất cả đã thực hiện{late}"
 OVERDUE_FOOT = "Gõ /dondoc để nhắc các đơn vị chưa thực hiện."
 
 
+OVERDUE_MORE = "Xem tiếp ({n} đơn vị)"
+OVERDUE_PAGE = "Trang {page}/{pages}."
+OVERDUE_CONTINUED = "tiếp"
+
+
 def overdue_text(
-    items: Sequence[Overdue], *, campaign: Campaign, today: date, scope: str, acts: bool = True
-) -> str:
+    items: Sequence[Overdue],
+    *,
+    campaign: Campaign,
+    today: date,
+    scope: str,
+    acts: bool = True,
+    page: int = 1,
+    page_size: int = 0,
+) -> tuple[str, int]:
     """Per deadline past due: the units still owing it, grouped by kind (and, for one who
-    acts, how to urge them)."""
+    acts, how to urge them). With `page_size`, only that many units of the list are named
+    on `page`; returns the text and how many units are left for the next pages."""
     if not any(o.units for o in items):
-        return OVERDUE_NONE.format(scope=scope, today=fmt_date(today))
+        return OVERDUE_NONE.format(scope=scope, today=fmt_date(today)), 0
+    kinds = {k.code: i for i, k in enumerate(campaign.unit_kinds)}
+    labels = {k.code: k.label for k in campaign.unit_kinds}
+    # Every unit owing a deadline, in the order listed: deadline, kind, as found.
+    rows = [
+        (n, u.kind, u.name)
+        for n, o in enumerate(items)
+        for u, _d in sorted(o.units, key=lambda ud: kinds.get(ud[0].kind, len(kinds)))
+    ]
+    size = page_size or len(rows)
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * size : page * size]
+    before = {(n, k) for n, k, _ in rows[: (page - 1) * size]}
     out = [OVERDUE_HEAD.format(today=fmt_date(today), scope=scope)]
-    for o in items:
+    if pages > 1:
+        out[0] += " " + OVERDUE_PAGE.format(page=page, pages=pages)
+    listed = {n for n, _k, _name in shown}
+    for n, o in enumerate(items):
         late = OVERDUE_LATE.format(late=o.late) if o.late else ""
         due = fmt_date(o.deadline.due)
-        out.append("")
         if not o.units:
-            out.append(OVERDUE_ALL_DONE.format(title=o.deadline.title, due=due, late=late))
+            if page == 1:
+                out += ["", OVERDUE_ALL_DONE.format(title=o.deadline.title, due=due, late=late)]
+            continue
+        if n not in listed:
             continue
         days = max(d for _u, d in o.units)
+        out.append("")
         out.append(
             OVERDUE_DEADLINE.format(
                 title=o.deadline.title, due=due, days=days, n=len(o.units), late=late
             )
         )
         by_kind: dict[str, list[str]] = {}
-        for u, _days in o.units:
-            by_kind.setdefault(u.kind, []).append(u.name)
-        for kind in campaign.unit_kinds:
-            if names := by_kind.get(kind.code):
-                out.append(f"• {kind.label} ({len(names)}): " + ", ".join(names))
+        for m, kind, name in shown:
+            if m == n:
+                by_kind.setdefault(kind, []).append(name)
+        totals: dict[str, int] = {}
+        for u, _d in o.units:
+            totals[u.kind] = totals.get(u.kind, 0) + 1
+        for kind, names in by_kind.items():
+            more = f", {OVERDUE_CONTINUED}" if (n, kind) in before else ""
+            out.append(f"• {labels.get(kind, kind)} ({totals[kind]}{more}): " + ", ".join(names))
     if acts:
         out += ["", OVERDUE_FOOT]
-    return "\n".join(out)
+    return "\n".join(out), len(rows) - page * size if page < pages else 0
 
 
 # -- /dondoc ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from core.campaign import Campaign
+from handlers.common import MAX_REPLY_CHARS
 from storage.db import Database
 from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission, table
 from storage.queries import reports
@@ -306,8 +307,17 @@ async def test_overview_with_chart_and_export(
     wb = load_workbook(att.path, read_only=True)
     assert "Tháng 3-2024" in wb.sheetnames
     overdue = await desk.send(admin, "/quahan")
-    assert "• UBND xã, phường (16): Phường Bình Ngọc" in overdue.text
     assert "1 đơn vị đã thực hiện muộn" in overdue.text
+    # Paged like /khenthuong: 10 units named per reply, then "Xem tiếp (N đơn vị)".
+    pages = [overdue]
+    while more := [c for c in pages[-1].last.choices if c.label.startswith("Xem tiếp")]:
+        assert len(pages[-1].text) <= MAX_REPLY_CHARS
+        pages.append(await desk.send(admin, more[0].value, callback=True))
+    assert len(pages) > 1
+    assert "Trang 1/" in overdue.text
+    assert "• UBND xã, phường (16): Phường Bình Ngọc" in pages[1].text
+    named = [t for p in pages for t in p.text.split(", ")]
+    assert "Phường Trần Phú" in "\n".join(named)
     awards = await desk.send(admin, "/khenthuong")
     # In April every unit's i1 is still open (the year's reform tasks are judged after it);
     # Ka Long, with a provisional "not met", ranks after the units with nothing failed yet.

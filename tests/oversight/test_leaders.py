@@ -33,6 +33,8 @@ async def test_a_leader_reads_the_whole_campaign_and_is_offered_nothing_that_act
     assert "Chờ Phòng Nội vụ duyệt:" in overview.text
     assert not {"/duyet", "/dondoc", "/xuat"} & set(overview.text.replace(".", " ").split())
     overdue = await desk.send(leader, "/quahan")
+    assert "/dondoc" not in overdue.text
+    overdue = await desk.send(leader, "/quahan trang 2")  # paged: 10 units a reply
     assert "• UBND xã, phường (16): Phường Bình Ngọc" in overdue.text
     assert "/dondoc" not in overdue.text
     helped = await desk.send(leader, "/trogiup")
