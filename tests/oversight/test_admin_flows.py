@@ -310,9 +310,9 @@ async def test_overview_with_chart_and_export(
     assert "1 đơn vị đã thực hiện muộn" in overdue.text
     # Paged like /khenthuong: 10 units named per reply, then "Xem tiếp (N đơn vị)".
     pages = [overdue]
-    while more := [c for c in pages[-1].last.choices if c.label.startswith("Xem tiếp")]:
+    while following := [c for c in pages[-1].last.choices if c.label.startswith("Xem tiếp")]:
         assert len(pages[-1].text) <= MAX_REPLY_CHARS
-        pages.append(await desk.send(admin, more[0].value, callback=True))
+        pages.append(await desk.send(admin, following[0].value, callback=True))
     assert len(pages) > 1
     assert "Trang 1/" in overdue.text
     assert "• UBND xã, phường (16): Phường Bình Ngọc" in pages[1].text
