@@ -95,12 +95,16 @@ async def status(ctx: Ctx) -> None:
             ctx.reply(waiting)
         return
     await _whole_status(
-        ctx, unit, unit_id, tx.unit_status_text(state, result, campaign=campaign, tz=tz)
+        ctx, unit, unit_id, tx.unit_status_parts(state, result, campaign=campaign, tz=tz)
     )
 
 
-async def _whole_status(ctx: Ctx, unit: Unit, unit_id: int, text: str) -> None:
-    """`/tinhtrang chitiet`: every section, the history taken over, what the bot read."""
+async def _whole_status(ctx: Ctx, unit: Unit, unit_id: int, parts: list[str]) -> None:
+    """`/tinhtrang chitiet`: every section, the history taken over, what the bot read; in
+    messages that each stay within MAX_REPLY_CHARS (the award's criteria as the second)."""
+    *head, text = parts
+    for part in head:
+        ctx.reply(part)
     for pred in predecessors_of(unit, ctx.campaign):  # the history it took over (issue 11)
         found = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=pred.code)
         if found is not None:

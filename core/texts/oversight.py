@@ -211,14 +211,21 @@ def deadline_state_text(line: DeadlineLine, tz: ZoneInfo, *, sent: bool = False)
 def unit_status_text(
     status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
 ) -> str:
-    """The unit's whole status, meant to fit one phone screen."""
+    """The unit's whole status (`/tinhtrang chitiet`)."""
+    return "\n\n".join(unit_status_parts(status, award, campaign=campaign, tz=tz))
+
+
+def unit_status_parts(
+    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
+) -> list[str]:
+    """The whole status as messages that each fit MAX_REPLY_CHARS: sections 1–4, then the
+    award's criteria."""
     out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
     out += _indicators_section(status)
     out += ["", *_documents_section(status, tz)]
     out += ["", *_initiatives_section(status)]
     out += ["", *_deadlines_section(status, tz)]
-    out += ["", *_award_section(award, campaign, tz)]
-    return "\n".join(out).strip()
+    return ["\n".join(out).strip(), "\n".join(_award_section(award, campaign, tz)).strip()]
 
 
 STATUS_BRIEF_ALL_DONE = (

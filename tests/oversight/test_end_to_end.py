@@ -20,6 +20,7 @@ from sqlalchemy import select
 from bot.app import App
 from core.campaign import Campaign
 from core.texts import common as texts
+from handlers.common import MAX_REPLY_CHARS
 from storage.models import IndicatorValue, ReportSubmission, table
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -117,7 +118,8 @@ async def test_focal_point_sees_the_units_status(bot: App, messenger: Messenger)
     status = await lan.expect("1. Chỉ tiêu kỳ hiện tại")
     assert "Văn bản điện tử (Tháng 4/2024): 98%, chỉ tiêu ≥ 100%" in status
     assert "Văn bản phát động phong trào thi đua: đã nộp ngày 28/03/2024, đúng hạn" in status
-    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (tập thể): đạt 1/3" in status
+    # The award's criteria come as a message of their own (each within MAX_REPLY_CHARS).
+    await lan.expect("5. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (tập thể): đạt 1/3")
     # An admin's command is refused by role.
     await lan.say("/tonghop")
     await lan.expect("Lệnh này không dành cho vai trò Đầu mối")
@@ -244,3 +246,44 @@ async def test_admin_assesses_g0_and_the_award_view_counts_it(
     assert (
         "không đạt – Phòng Nội vụ đánh giá ngày 15/04/2024 (Người 2): “Đơn vị có cán bộ" in detail
     )
+
+
+def _texts(person: Person) -> list[str]:
+    if person.channel == "telegram":
+        return [m.text or getattr(m, "caption", None) or "" for m in person.raw.messages]
+    return [m.content for m in person.raw.messages]
+
+
+async def test_every_reply_of_the_main_flows_fits_one_message(
+    bot: App, messenger: Messenger
+) -> None:
+    """Issue 13: each reply of an admin's morning and of a unit's main commands stays within
+    MAX_REPLY_CHARS (one Zalo message, with room to spare); long lists page."""
+    ha = await registered(bot, messenger, 2, "PNV", "admin")
+    await ha.say("/tonghop")
+    await ha.expect("TỔNG HỢP PHONG TRÀO THI ĐUA – Tháng 3/2024")
+    await ha.say("/quahan")
+    overdue = await ha.expect("ĐƠN VỊ QUÁ HẠN")
+    assert "Trang 1/" in overdue
+    await ha.pick(overdue, "Xem tiếp")
+    await ha.expect("Trang 2/")
+    await ha.say("/dondoc")
+    groups = await ha.expect("đôn đốc việc gì")
+    await ha.pick(groups, "Báo cáo chỉ tiêu")
+    await ha.expect("Xem tiếp")
+    await ha.say("/duyet")
+    await ha.expect("CHỜ DUYỆT")
+    await ha.say("/khenthuong")
+    await ha.expect("BẰNG KHEN")
+    lan = await registered(bot, messenger, 1, "P_KA_LONG", "focal")
+    await lan.say("/tinhtrang")
+    brief = await lan.expect("TÌNH HÌNH THỰC HIỆN CỦA PHƯỜNG KA LONG")
+    assert len(brief.splitlines()) <= 10  # the verdict and what to do next, a few lines
+    await lan.pick(brief, "Xem chi tiết")
+    await lan.expect("1. Chỉ tiêu kỳ hiện tại")
+    await lan.say("/trogiup")
+    await lan.expect("/tinhtrang")
+    for person in (ha, lan):
+        for text in _texts(person):
+            print(f"--- [{messenger.name}, {len(text)} ký tự]\n{text}")
+            assert len(text) <= MAX_REPLY_CHARS, text
