@@ -520,6 +520,7 @@ def _overview_sheet(book: Book, chart: OverviewChart) -> str:
 def _initiatives_sheet(book: Book, data: ExportData) -> None:
     tz = data.tz
     by_id = {u.id: u for u in data.rows.units}
+    areas = {a.code: a.label for a in data.campaign.reform_areas}  # a name, never "A6"
     book.sheet(
         tx.SHEET_INITIATIVES, (16, 40, 12, 50, 10, 22, 14, 17, 17), freeze=(1, 0), wrap=(1, 3)
     )
@@ -532,7 +533,7 @@ def _initiatives_sheet(book: Book, data: ExportData) -> None:
                 ref.name,
                 tx.INITIATIVE_KINDS.get(kind, kind),
                 title,
-                area,
+                areas.get(area, area) if area else area,
                 tx.INITIATIVE_STATES.get(status, status),
                 applied_from,
                 _local(created, tz),

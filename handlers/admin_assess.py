@@ -1,4 +1,5 @@
-"""`/danhgia`: an officer assesses the award criteria that only officers can judge (e.g. g0).
+"""`/danhgia`: an officer assesses the award criteria that only officers can judge (e.g.
+"gương mẫu chấp hành").
 
     /danhgia                     which unit? (typed; offered when few, with drafts to finish)
     /danhgia MÃ_ĐƠN_VỊ           which award? (the unit's awards with criteria the office decides)
@@ -272,19 +273,19 @@ async def _open(ctx: Ctx, target: Target, award: Award, *, fresh: bool = False) 
         questions += [
             forms.Question(
                 key=c.id,
-                text=ta.Q_VERDICT.format(id=c.id, text=c.text, current=current, unit=unit.name)
+                text=ta.Q_VERDICT.format(text=c.text, current=current, unit=unit.name)
                 + (f"\n{ta.H_VERDICT_OPTIONAL}" if own_report else ""),
                 type="choice",
-                label=ta.L_VERDICT.format(id=c.id),
+                label=ta.L_VERDICT.format(name=ta.criterion_name(c)),
                 choices=ta.VERDICT_CHOICES,
                 required=not own_report,
                 skippable=own_report,
             ),
             forms.Question(
                 key=f"{c.id}_reason",
-                text=ta.Q_REASON.format(id=c.id),
+                text=ta.Q_REASON.format(name=ta.criterion_name(c)),
                 type="text",
-                label=ta.L_REASON.format(id=c.id),
+                label=ta.L_REASON.format(name=ta.criterion_name(c)),
                 hint=ta.H_REASON,
                 skippable=False,
                 # A note is welcome with "Đạt" and required with "Không đạt".
@@ -348,7 +349,7 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
         )
         word = ta.verdict_word(met)
         if not done.changed:
-            lines.append(ta.SAVED_SAME.format(id=c.id, verdict=word))
+            lines.append(ta.SAVED_SAME.format(name=ta.criterion_name(c), verdict=word))
             continue
         before = done.previous
         await audit.record(
@@ -372,7 +373,8 @@ async def save(ctx: Ctx, form: forms.Form) -> None:
             day = tx.fmt_date(before.assessed_at.astimezone(tz).date())
             was = ta.SAVED_WAS.format(verdict=ta.verdict_word(before.met), day=day)
         comment = f" – “{note}”" if note else ""
-        lines.append(ta.SAVED_LINE.format(id=c.id, verdict=word, comment=comment) + was)
+        name = ta.criterion_name(c)
+        lines.append(ta.SAVED_LINE.format(name=name, verdict=word, comment=comment) + was)
     if replaced:
         lines.append(ta.SAVED_HISTORY)
     choices = []

@@ -37,6 +37,7 @@ from handlers.admin_common import (
     office_name,
     require_acting,
 )
+from handlers.common import PAGE_SIZE
 from handlers.conversation import OFFERED, Ctx, Router
 from storage.models import Role
 from storage.queries import audit, invites, oversight, people
@@ -145,14 +146,14 @@ async def urge(ctx: Ctx) -> None:
         await _preview(ctx, reach, target=target, scoped=scoped, deadlines=deadlines, month=month)
         return
     campaign, today = ctx.campaign, ctx.today()
-    choices = []
+    by_deadline, by_indicator = [], []
     for d in sorted(deadlines, key=lambda d: d.due):
         if d.due > today + timedelta(days=URGE_AHEAD_DAYS):
             continue
         n = len(missing_deadline(d, scoped.units, scoped.facts))
         if n:
-            label = tx.URGE_DEADLINE_CHOICE.format(code=d.code, title=d.title, n=n)
-            choices.append(Choice(label, f"/dondoc h {d.code}"))
+            label = tx.URGE_DEADLINE_CHOICE.format(title=d.title, n=n)
+            by_deadline.append(Choice(label, f"/dondoc h {d.code}"))
     for ind in campaign.indicators:
         period = _indicator_period(ctx, ind, month)
         if period is None or not ind.required:
@@ -160,12 +161,32 @@ async def urge(ctx: Ctx) -> None:
         n = len(missing_indicator(ind, period, scoped.units, scoped.facts, day=month.first_day))
         if n:
             label = tx.URGE_INDICATOR_CHOICE.format(
-                code=ind.code, label=tx.short(ind), period=period_label(period), n=n
+                label=tx.short(ind), period=period_label(period), n=n
             )
-            choices.append(Choice(label, f"/dondoc c {ind.code}"))
-    if not choices:
+            by_indicator.append(Choice(label, f"/dondoc c {ind.code}"))
+    if not by_deadline and not by_indicator:
         ctx.reply(tx.URGE_NOTHING.format(scope=reach.label, today=tx.fmt_date(today)))
         return
+    # Two groups (deadlines, indicators), each a paged list: never 27 options at once.
+    group, _, page_text = ctx.args.strip().partition(" ")
+    if group not in ("vb", "ct"):
+        if by_deadline and by_indicator:
+            ctx.reply(
+                tx.URGE_GROUPS.format(scope=reach.label),
+                [
+                    Choice(tx.URGE_GROUP_DEADLINES.format(n=len(by_deadline)), "/dondoc vb"),
+                    Choice(tx.URGE_GROUP_INDICATORS.format(n=len(by_indicator)), "/dondoc ct"),
+                ],
+            )
+            return
+        group = "vb" if by_deadline else "ct"
+    listed = by_deadline if group == "vb" else by_indicator
+    page = max(1, int(page_text)) if page_text.strip().isdigit() else 1
+    start = (page - 1) * PAGE_SIZE
+    choices = listed[start : start + PAGE_SIZE]
+    rest = len(listed) - start - len(choices)
+    if rest > 0:
+        choices.append(Choice(tx.URGE_MORE.format(n=rest), f"/dondoc {group} {page + 1}"))
     ctx.reply(tx.URGE_PICK.format(scope=reach.label), choices)
 
 
@@ -189,6 +210,7 @@ async def _preview(
     found = await people.unit_recipients(ctx.conn, unit_ids=ids, roles=FOCAL_POINTS)
     reachable = sum(len(v) for v in found.values())
     unreachable = len([i for i in ids if not found.get(i)])
+    sample = next((u for u in units if found.get(scoped.ids[u.code])), units[0])
     ctx.goto(URGE_CONFIRM, urge=target)
     ctx.reply(
         tx.URGE_PREVIEW.format(
@@ -197,7 +219,8 @@ async def _preview(
             units=tx.unit_list([u.name for u in units]),
             people=reachable,
             unreachable=tx.URGE_UNREACHABLE.format(n=unreachable) if unreachable else "",
-            message=_urge_message(ctx, units[0], subject, period),
+            # The sample is the message one receiving unit gets (never an unreachable one).
+            message=_urge_message(ctx, sample, subject, period),
         ),
         [Choice(tx.URGE_SEND, SEND), Choice(tx.URGE_CANCEL, CANCEL)],
     )

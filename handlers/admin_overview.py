@@ -38,7 +38,6 @@ from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from documents import charts
-from handlers import oversight_views as views
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
@@ -48,6 +47,7 @@ from handlers.admin_common import (
     office_name,
     require_reach,
 )
+from handlers.common import PAGE_SIZE, page_arg
 from handlers.conversation import Ctx, Router
 from handlers.export import collect, workbook_summary, write_workbook
 from storage.queries import assessments, audit, oversight
@@ -55,8 +55,6 @@ from storage.queries.standing import award_results
 from storage.queries.units import get_unit_by_code
 
 router = Router()
-
-AWARD_LIST_LIMIT = 20
 
 
 def _files(ctx: Ctx, folder: str) -> Path:
@@ -98,7 +96,7 @@ async def overview_cmd(ctx: Ctx) -> None:
     fixes = await oversight.corrections(
         ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
-    text = views.overview_text(
+    text = tx.overview_text(
         ov,
         scope=reach.label,
         pending=pending,
@@ -151,17 +149,25 @@ async def overdue_cmd(ctx: Ctx) -> None:
     reach = require_reach(ctx)
     if reach is None:
         return
+    page = page_arg(ctx.args) or 1
     deadlines = await deadlines_of(ctx)
     scoped = await load_scoped(ctx, reach, submission_periods=deadline_report_periods(deadlines))
     today = ctx.today()
     items = overdue_by_deadline(
         scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=ctx.tz
     )
-    ctx.reply(
-        views.overdue_text(
-            items, campaign=ctx.campaign, today=today, scope=reach.label, acts=reach.acts
-        )
+    # Paged like /khenthuong: PAGE_SIZE units named per reply, then "Xem tiếp".
+    text, rest = tx.overdue_text(
+        items,
+        campaign=ctx.campaign,
+        today=today,
+        scope=reach.label,
+        acts=reach.acts,
+        page=page,
+        page_size=PAGE_SIZE,
     )
+    more = [Choice(tx.OVERDUE_MORE.format(n=rest), f"/quahan trang {page + 1}")] if rest else []
+    ctx.reply(text, more)
 
 
 @router.command("khenthuong", "khen_thuong", description=tx.CMD_AWARDS, roles=VIEWERS)
@@ -178,7 +184,8 @@ async def awards_cmd(ctx: Ctx) -> None:
     award = awards[0]
     today, tz = ctx.today(), ctx.tz
     deadlines = await deadlines_of(ctx)
-    if ctx.args:
+    page = page_arg(ctx.args) or 1
+    if ctx.args and page_arg(ctx.args) is None:
         unit = find_unit(campaign, ctx.args)
         if unit is None:
             ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
@@ -229,7 +236,8 @@ async def awards_cmd(ctx: Ctx) -> None:
     if not results:
         ctx.reply(tx.AWARDS_NO_UNITS.format(scope=reach.label, title=award.title))
         return
-    shown = results[:AWARD_LIST_LIMIT]
+    start = (page - 1) * PAGE_SIZE
+    shown = results[start : start + PAGE_SIZE]
     lines = [
         tx.AWARDS_HEAD.format(
             title=award.title.upper(),
@@ -238,21 +246,24 @@ async def awards_cmd(ctx: Ctx) -> None:
             eligible=sum(1 for r in results if r.eligible),
             units=len(results),
         ),
-        *filter(None, [views.awards_assessed_line(results, office=office_name(ctx))]),
+        *filter(None, [tx.awards_assessed_line(results, office=office_name(ctx))]),
+        tx.awards_order_line(results[0], campaign),
         tx.AWARDS_LEGEND,
-        "",
-        *(
-            tx.AWARDS_ROW.format(rank=i, unit=r.unit.name, marks=views.award_marks(r))
-            for i, r in enumerate(shown, start=1)
-        ),
     ]
-    if len(results) > len(shown):
-        lines.append(tx.MORE_UNITS.format(n=len(results) - len(shown)))
-    lines += ["", tx.AWARDS_NOTE if reach.acts else tl.AWARDS_NOTE]  # a leader: no /danhgia
-    ctx.reply(
-        "\n".join(lines),
-        [Choice(r.unit.name, f"/khenthuong {r.unit.code}") for r in shown],
-    )
+    if page == 1:  # the note once; later pages are the list itself
+        lines += ["", tx.AWARDS_NOTE if reach.acts else tl.AWARDS_NOTE]
+    # Each unit once: as a choice, with its marks (not listed in the text and again as buttons).
+    choices = [
+        Choice(
+            tx.AWARDS_ROW.format(unit=r.unit.name, marks=tx.award_marks(r)),
+            f"/khenthuong {r.unit.code}",
+        )
+        for r in shown
+    ]
+    rest = len(results) - start - len(shown)
+    if rest > 0:
+        choices.append(Choice(tx.AWARDS_MORE.format(n=rest), f"/khenthuong trang {page + 1}"))
+    ctx.reply("\n".join(lines), choices)
 
 
 def _award_detail(
@@ -267,7 +278,7 @@ def _award_detail(
     campaign, tz = ctx.campaign, ctx.tz
     unit, award = result.unit, result.award
     office = ctx.who.unit_code if ctx.who is not None else ""
-    lines = [views.award_detail_text(result, campaign=campaign, tz=tz)]
+    lines = [tx.award_detail_text(result, campaign=campaign, tz=tz)]
     others = [a for a in assessable_awards(campaign, unit, office) if a.code != award.code]
     if others:
         lines += ["", ta.OTHER_AWARDS.format(office=office_name(ctx))]
@@ -281,7 +292,9 @@ def _award_detail(
     if can_assess:
         mine = officer_criteria(award, office)
         if mine:
-            label = ta.ASSESS_BUTTON.format(ids=", ".join(c.id for c in mine))
+            label = ta.ASSESS_BUTTON.format(
+                ids="; ".join(f"“{ta.criterion_name(c)}”" for c in mine)
+            )
             choices.append(Choice(label, f"/danhgia {unit.code} {award.code}"))
         if others:
             choices.append(

@@ -8,6 +8,21 @@ from handlers.conversation import FORM, Ctx, Router
 
 router = Router()
 
+#: Limits of what one reply holds (issue 13). A list shows at most `PAGE_SIZE` entries, then a
+#: "Xem tiếp" choice; a reply of the main flows stays within `MAX_REPLY_CHARS` characters, so
+#: it is one Zalo message (2,000) with room to spare; an error is at most `MAX_ERROR_LINES`.
+PAGE_SIZE = 10
+MAX_REPLY_CHARS = 1500
+MAX_ERROR_LINES = 2
+
+
+def page_arg(args: str, word: str = "trang") -> int | None:
+    """The page asked for by `trang N` in a command's arguments (None: not a page request)."""
+    head, _, rest = args.strip().partition(" ")
+    if head.lower() != word or not rest.strip().isdigit():
+        return None
+    return max(1, int(rest.strip()))
+
 
 def _menu_router(ctx: Ctx) -> Router:
     if ctx.services.router is None:

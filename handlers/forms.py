@@ -42,6 +42,7 @@ router = Router()
 log = logging.getLogger(__name__)
 
 BACK_WORDS = frozenset({"quay lai", "quaylai", "/quaylai", "tro lai", "back"})
+REPEAT_WORDS = frozenset({"nhac lai", "xem lai cau hoi", "cau hoi"})
 SKIP_WORDS = frozenset({"bo qua", "boqua", "/boqua", "skip"})
 CONFIRM_WORDS = frozenset({"xac nhan", "gui", "dong y", "ok", "co", "confirm"})
 
@@ -464,6 +465,9 @@ async def _on_answer(ctx: Ctx, form: Form) -> None:
             _save(ctx, form)
             _ask(ctx, form)
         return
+    if word in REPEAT_WORDS:  # after a short error: the whole question again, on request
+        _ask(ctx, form)
+        return
     if word in SKIP_WORDS:
         required = form.is_required(q)
         if required and not q.skippable:
@@ -483,7 +487,7 @@ async def _on_answer(ctx: Ctx, form: Form) -> None:
     try:
         value, display = _read(ctx, q, text)
     except BadValue as exc:
-        _ask(ctx, form, prefix=exc.message)
+        _retry(ctx, form, exc.message)
         return
     await _accept(ctx, form, q, value, display)
 
@@ -857,6 +861,13 @@ async def _on_pick(ctx: Ctx, form: Form) -> None:
 
 def _save(ctx: Ctx, form: Form) -> None:
     ctx.data[FORM] = form.to_json()
+
+
+def _retry(ctx: Ctx, form: Form, error: str) -> None:
+    """A wrong answer: the error and one line, with the choices again (not the question)."""
+    q = form.current
+    line = texts.FORM_RETRY.format(i=form.i + 1, n=len(form.questions))
+    ctx.reply(f"{error}\n{line}", [Choice(label, value) for label, value in q.choices])
 
 
 def _ask(ctx: Ctx, form: Form, *, prefix: str = "") -> None:

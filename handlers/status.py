@@ -10,13 +10,14 @@ head, are listed after the status (for the head: what waits for them).
 
 from __future__ import annotations
 
+from core.campaign import Unit
 from core.domain.awards import applies, evaluate, machine_awards, predecessors_of
 from core.domain.status import unit_status
+from core.messages import Choice
 from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from handlers import document_reading, signoff
-from handlers import oversight_views as views
 from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
 from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
@@ -32,22 +33,21 @@ async def status(ctx: Ctx) -> None:
         return
     campaign = ctx.campaign
     unit_id, unit = who.unit_id, campaign.unit(who.unit_code)
-    if not ctx.args and who.role in LEADERS:
+    named_args, detail = detail_arg(ctx.args)
+    if not named_args and who.role in LEADERS:
         # A leader registers through an office but speaks for none: ask which unit to show.
         ctx.reply(tl.STATUS_PICK_UNIT)
         return
-    if ctx.args:
-        named = find_unit(campaign, ctx.args)
+    if named_args:
+        named = find_unit(campaign, named_args)
         if named is None:
-            ctx.reply(tx.UNIT_NOT_FOUND.format(text=ctx.args))
+            ctx.reply(tx.UNIT_NOT_FOUND.format(text=named_args))
             return
         # A unit's people may read the units it took over (their history is theirs).
         own = campaign.unit(who.unit_code)
         inherited = {u.code for u in predecessors_of(own, campaign)} if own else set()
         if named.code in inherited:
-            found = await get_unit_by_code(
-                ctx.conn, campaign_id=ctx.campaign_id, code=named.code
-            )
+            found = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=named.code)
             if found is not None:
                 unit_id, unit = found.id, named
         elif named.code != who.unit_code:
@@ -55,9 +55,7 @@ async def status(ctx: Ctx) -> None:
             if reach is None:
                 ctx.reply(tx.OWN_UNIT_ONLY.format(unit=who.unit_name))
                 return
-            found = await get_unit_by_code(
-                ctx.conn, campaign_id=ctx.campaign_id, code=named.code
-            )
+            found = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=named.code)
             if found is None or found.retired or not reach.covers(found.id, found.kind):
                 ctx.reply(tx.OUT_OF_SCOPE.format(scope=reach.label))
                 return
@@ -65,18 +63,14 @@ async def status(ctx: Ctx) -> None:
     if unit is None:
         ctx.reply(tx.UNIT_NOT_IN_CAMPAIGN.format(unit=who.unit_name))
         return
-    facts = await oversight.unit_facts(
-        ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id
-    )
+    facts = await oversight.unit_facts(ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id)
     deadlines = await deadlines_of(ctx)
     today, tz = ctx.today(), ctx.tz
     state = unit_status(campaign, unit, facts, today=today, deadlines=deadlines, tz=tz)
     award = next((a for a in machine_awards(campaign) if applies(a, unit, campaign)), None)
     result = None
     if award is not None:
-        rows = await assessments.for_unit(
-            ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id
-        )
+        rows = await assessments.for_unit(ctx.conn, campaign_id=ctx.campaign_id, unit_id=unit_id)
         result = evaluate(
             award,
             campaign,
@@ -87,11 +81,32 @@ async def status(ctx: Ctx) -> None:
             tz=tz,
             assessments=assessments.as_facts(rows),
         )
-    text = views.unit_status_text(state, result, campaign=campaign, tz=tz)
-    for pred in predecessors_of(unit, campaign):  # the history it took over (issue 11)
-        found = await get_unit_by_code(
-            ctx.conn, campaign_id=ctx.campaign_id, code=pred.code
+    if not detail:
+        # The verdict and what to do next; the whole status on request (issue 13).
+        brief = tx.unit_status_brief(state, result, campaign=campaign, tz=tz)
+        more = (
+            "/tinhtrang chitiet"
+            if unit.code == who.unit_code
+            else f"/tinhtrang {unit.code} chitiet"
         )
+        ctx.reply(brief, [Choice(tx.STATUS_DETAIL_CHOICE, more)])
+        waiting = await signoff.status_section(ctx, unit_id)
+        if waiting:
+            ctx.reply(waiting)
+        return
+    await _whole_status(
+        ctx, unit, unit_id, tx.unit_status_parts(state, result, campaign=campaign, tz=tz)
+    )
+
+
+async def _whole_status(ctx: Ctx, unit: Unit, unit_id: int, parts: list[str]) -> None:
+    """`/tinhtrang chitiet`: every section, the history taken over, what the bot read; in
+    messages that each stay within MAX_REPLY_CHARS (the award's criteria as the second)."""
+    *head, text = parts
+    for part in head:
+        ctx.reply(part)
+    for pred in predecessors_of(unit, ctx.campaign):  # the history it took over (issue 11)
+        found = await get_unit_by_code(ctx.conn, campaign_id=ctx.campaign_id, code=pred.code)
         if found is not None:
             pred_facts = await oversight.unit_facts(
                 ctx.conn, campaign_id=ctx.campaign_id, unit_id=found.id
@@ -105,3 +120,21 @@ async def status(ctx: Ctx) -> None:
     waiting = await signoff.status_section(ctx, unit_id)
     if waiting:
         ctx.reply(waiting)
+
+
+_DETAIL_WORDS = ("chitiet", "chi tiet", "chi tiết", "chitiết")
+
+
+def detail_arg(args: str) -> tuple[str, bool]:
+    """`/tinhtrang chitiet`, `/tinhtrang P_KA_LONG chi tiết`: the rest, and whether the whole
+    status is asked for."""
+    text = args.strip()
+    low = text.lower()
+    for word in _DETAIL_WORDS:
+        if low == word:
+            return "", True
+        if low.endswith(" " + word):
+            return text[: -len(word)].strip(), True
+        if low.startswith(word + " "):
+            return text[len(word) :].strip(), True
+    return text, False

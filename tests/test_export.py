@@ -96,7 +96,7 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
     assert "T11 – Văn bản điện tử (%)" in head
     assert targets[head.index("T11 – Văn bản điện tử (%)")] == "≥ 100%"
     ka_long = row_for(march, "P_KA_LONG")
-    assert ka_long["T11 – Văn bản điện tử (%)"] == 95.5  # a number, not "95,5 %"
+    assert ka_long["T11 – Văn bản điện tử (%)"] == 95.5  # a number, not "95,5%"
     assert ka_long["T11 – Đạt"] == "Chưa đạt"
     assert ka_long["T04 – Đạt"] == "Đạt"
     assert ka_long["T09 – Thanh toán điện tử trong giải quyết TTHC"] == "Có"

@@ -151,7 +151,9 @@ def test_a_late_launch_document_is_shown_as_lateness_quoting_the_plan(campaign: 
     got, result = judge(campaign, "P_KA_LONG", ward(launch=date(2024, 4, 5)))
     assert result.eligible
     text = criterion_text(got["i1"], campaign=campaign, tz=TZ, detail=True)
-    assert "hoàn thành tốt các nhiệm vụ được giao trong Kế hoạch cải cách hành chính" in text
+    # The plan's criterion by its short name, judged from the unit's reform tasks (T00).
+    assert text.startswith("Hoàn thành tốt nhiệm vụ cải cách hành chính năm 2024: đạt")
+    assert "Hoàn thành nhiệm vụ Kế hoạch CCHC năm 2024" in text
     assert "không tính vào tiêu chí" in text
     assert "đúng hạn các việc" not in text
 

@@ -576,6 +576,8 @@ class Criterion(_Model):
     id: Annotated[str, AfterValidator(_check_criterion_id)]
     text: Text
     check: Check
+    # What people call it in a sentence ("gương mẫu chấp hành pháp luật"): the id is internal.
+    short: Text | None = None
 
 
 class DossierItem(_Model):

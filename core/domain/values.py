@@ -252,7 +252,7 @@ def parse_percent(text: str, *, bounds: tuple[float, float] = PERCENT_BOUNDS) ->
                 raise BadValue("Tỷ lệ không được âm. " + expected)
             raise BadValue(expected)
         if value > high:
-            raise BadValue(f"Tỷ lệ không được lớn hơn {_bound(high)} %. " + expected)
+            raise BadValue(f"Tỷ lệ không được lớn hơn {_bound(high)}%. " + expected)
         return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
@@ -604,7 +604,8 @@ def format_number(x: float | int | Decimal, decimals: int = 2, *, grouping: bool
 
 
 def format_percent(x: float | int | Decimal, decimals: int = 2) -> str:
-    """``95.5`` → ``95,5%``, number glued to the sign (no thousands grouping: within ±1000)."""
+    """``95.5`` → ``95,5%`` as the plan and official documents write it (no space; no
+    thousands grouping: percents stay within ±1000). The one formatter of percentages."""
     return format_number(x, decimals, grouping=False) + "%"
 
 

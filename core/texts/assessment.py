@@ -1,5 +1,6 @@
 """Vietnamese texts of `/danhgia` (officers assess the award criteria only they can judge,
-e.g. g0) and of those assessments wherever they are shown (/khenthuong, /tinhtrang).
+e.g. "gương mẫu chấp hành"), of those assessments wherever they are shown (/khenthuong,
+/tinhtrang).
 
 Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; dates as
 dd/mm/yyyy in the campaign's time zone. Only wording lives here.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from core.campaign.schema import Criterion
 from core.domain.awards import AssessmentFact, AwardResult, CriterionResult
 from core.domain.values import format_date
 
@@ -34,7 +36,7 @@ ASK_AWARD = (
     "{office} đánh giá và kết quả hiện tại):"
 )
 AWARD_CHOICE = "{title} ({state})"
-AWARD_STATE = "{id}: {verdict}"
+AWARD_STATE = "{name}: {verdict}"
 BAD_AWARD = (
     "Vui lòng chọn một hình thức khen thưởng trong danh sách: bấm nút hoặc gõ số thứ tự từ 1 "
     "đến {n}."
@@ -56,14 +58,14 @@ FORM_INTRO = (
     "lưu sau khi Anh/Chị xác nhận."
 )
 Q_VERDICT = (
-    "Tiêu chí {id}: “{text}”.\n{current}\nAnh/Chị đánh giá {unit} đạt hay không đạt tiêu chí này?"
+    "Tiêu chí: “{text}”.\n{current}\nAnh/Chị đánh giá {unit} đạt hay không đạt tiêu chí này?"
 )
-L_VERDICT = "Tiêu chí {id} – kết quả"
+L_VERDICT = "Tiêu chí “{name}” – kết quả"
 VERDICT_MET = "Đạt"
 VERDICT_NOT_MET = "Không đạt"
 VERDICT_CHOICES = ((VERDICT_MET, "met"), (VERDICT_NOT_MET, "not_met"))
 Q_REASON = (
-    "Nhận xét, lý do đánh giá tiêu chí {id} (bắt buộc khi Không đạt, ít nhất "
+    "Nhận xét, lý do đánh giá tiêu chí “{name}” (bắt buộc khi Không đạt, ít nhất "
     f"{MIN_REASON} ký tự)."
 )
 H_VERDICT_OPTIONAL = (
@@ -71,14 +73,14 @@ H_VERDICT_OPTIONAL = (
     "hành chính năm 2024 mà đơn vị báo cáo."
 )
 H_REASON = "Ví dụ: Năm 2024 đơn vị có 01 công chức bị xử lý kỷ luật hình thức khiển trách."
-L_REASON = "Tiêu chí {id} – nhận xét, lý do"
+L_REASON = "Tiêu chí “{name}” – nhận xét, lý do"
 CURRENT_NONE = "Hiện chưa có đánh giá."
 CURRENT = "Đánh giá hiện tại: {verdict}{comment} ({by})."
 
 SAVED_HEAD = "Đã lưu đánh giá của {office} cho {unit} – {award}:"
-SAVED_LINE = "• {id}: {verdict}{comment}"
+SAVED_LINE = "• {name}: {verdict}{comment}"
 SAVED_WAS = " (trước đó: {verdict}, ngày {day})"
-SAVED_SAME = "• {id}: {verdict} – không thay đổi so với đánh giá trước"
+SAVED_SAME = "• {name}: {verdict} – không thay đổi so với đánh giá trước"
 SAVED_HISTORY = "Đánh giá trước đó vẫn được lưu trong lịch sử."
 SEE_AWARDS = "Xem kết quả xét {award}"
 ASSESS_OTHER_AWARD = "Đánh giá hình thức khác cho {unit}"
@@ -113,6 +115,15 @@ def verdict_word(met: bool) -> str:
     return WORD_MET if met else WORD_NOT_MET
 
 
+def criterion_name(criterion: Criterion) -> str:
+    """What people call a criterion in a sentence: its short name from the campaign file, else
+    its text up to the first comma (the id, e.g. g0, is internal and never shown)."""
+    if criterion.short:
+        return criterion.short
+    text = criterion.text.rstrip(".").split(",")[0]
+    return text[:1].lower() + text[1:]
+
+
 def fact_day(fact: AssessmentFact, tz: ZoneInfo) -> str:
     return format_date(fact.assessed_at.astimezone(tz).date())
 
@@ -139,10 +150,10 @@ def evidence(fact: AssessmentFact, tz: ZoneInfo, *, for_unit: bool = False) -> s
 
 
 def criterion_states(results: Sequence[CriterionResult]) -> str:
-    """`g0: đạt; c1: chưa đánh giá`."""
+    """`gương mẫu chấp hành…: đạt; có thành tích xuất sắc: chưa đánh giá`."""
     return "; ".join(
         AWARD_STATE.format(
-            id=c.criterion.id,
+            name=criterion_name(c.criterion),
             verdict=verdict_word(c.assessment.met) if c.assessment else WORD_NOT_ASSESSED,
         )
         for c in results
@@ -150,7 +161,7 @@ def criterion_states(results: Sequence[CriterionResult]) -> str:
 
 
 def ids(results: Sequence[CriterionResult]) -> str:
-    return ", ".join(c.criterion.id for c in results)
+    return "; ".join(f"“{criterion_name(c.criterion)}”" for c in results)
 
 
 def detail_conclusion(result: AwardResult) -> str:

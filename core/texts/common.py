@@ -147,7 +147,9 @@ def commands_list(items: list[tuple[str, str]]) -> str:
 # -- the form engine (every questionnaire: reports, initiatives, documents, articles) ---------
 
 FORM_QUESTION = "Câu {i}/{n}. {text}"
-FORM_CONTROLS = "(Gõ “quay lại” để về câu trước, “bỏ qua” để bỏ qua, “hủy” để dừng.)"
+FORM_CONTROLS = "(Gõ “quay lại” để về câu trước, “bỏ qua” để trả lời sau, “hủy” để dừng.)"
+#: After a wrong answer: the error and this line, not the whole question again (issue 13).
+FORM_RETRY = "Câu {i}/{n}. Vui lòng trả lời lại (gõ “nhắc lại” để xem câu hỏi)."
 FORM_TARGET = "Chỉ tiêu: {target}."
 FORM_RECORDED = "Đã ghi nhận: {display}."
 FORM_FIRST_QUESTION = "Đây là câu đầu tiên."

@@ -34,8 +34,7 @@ STATUS_PICK_UNIT = (
     "hoặc /tinhtrang Phường Ka Long. Tình hình chung: /tonghop; đơn vị quá hạn: /quahan."
 )
 AWARDS_NOTE = (
-    "Chọn một đơn vị để xem căn cứ của từng tiêu chí, hoặc gõ /khenthuong MÃ_ĐƠN_VỊ. Các tiêu "
-    "chí như g0 do Phòng Nội vụ đánh giá."
+    "Chọn một đơn vị để xem căn cứ của từng tiêu chí (có tiêu chí do Phòng Nội vụ đánh giá)."
 )
 
 # /moi: the words that name the role when typed, folded (lower case, no diacritics).

@@ -11,6 +11,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from core.campaign import Campaign
+from handlers.common import MAX_REPLY_CHARS
 from storage.db import Database
 from storage.models import AuditLog, Document, IndicatorValue, InviteCode, ReportSubmission, table
 from storage.queries import reports
@@ -82,7 +83,7 @@ async def test_return_one_item_then_accept_the_correction(
     assert rows["T11"][2]
     assert rows["T04"] == ("pending", None, False)  # only that item reopens
 
-    status = await desk.send(lan, "/tinhtrang")
+    status = await desk.send(lan, "/tinhtrang chitiet")
     assert "Phòng Nội vụ đề nghị sửa:" in status.text
     assert "Văn bản điện tử (Tháng 4/2024): 98% – “Số liệu chưa khớp" in status.text
 
@@ -170,17 +171,30 @@ async def test_urge_with_preview_and_confirmation(
     await account(db, "P_TRAN_PHU", "deputy", 3)
     await account(db, "P_TRAN_PHU", "head", 4)
     await account(db, "P_KA_LONG", "focal", 5)
-    menu = await desk.send(admin, "/dondoc")
+    groups = await desk.send(admin, "/dondoc")
+    assert [c.label for c in groups.last.choices] == [
+        "Văn bản, việc có thời hạn (2 việc)",
+        "Báo cáo chỉ tiêu (19 chỉ tiêu)",  # T07 and T08 left the criteria (issue 11)
+    ]
+    indicators = await desk.send(admin, groups.value("Báo cáo chỉ tiêu"), callback=True)
+    labels = [c.label for c in indicators.last.choices]
+    assert len(labels) == 11  # a page of 10, then "Xem tiếp"
+    assert labels[-1] == "Xem tiếp (9 việc)"
+    more = await desk.send(admin, indicators.value("Xem tiếp"), callback=True)
+    labels += [c.label for c in more.last.choices]
+    assert any(lbl.startswith("Văn bản điện tử, Tháng 3/2024") for lbl in labels)
+    menu = await desk.send(admin, groups.value("Văn bản, việc"), callback=True)
     labels = [c.label for c in menu.last.choices]
     assert (
-        "D01 – Gửi văn bản phát động phong trào thi đua về UBND thành phố (qua Phòng Nội vụ) (46)"
+        "Gửi văn bản phát động phong trào thi đua về UBND thành phố (qua Phòng Nội vụ) (46)"
         in labels
     )
-    assert any(lbl.startswith("T11 – Văn bản điện tử, Tháng 3/2024") for lbl in labels)
-    preview = await desk.send(admin, menu.value("D01 –"), callback=True)
+    preview = await desk.send(admin, menu.value("Gửi văn bản phát động"), callback=True)
     assert "XEM TRƯỚC ĐÔN ĐỐC" in preview.text
     assert "Đơn vị chưa thực hiện: 46" in preview.text
     assert "Sẽ gửi đến 2 đầu mối đã đăng ký; 45 đơn vị chưa có đầu mối đăng ký" in preview.text
+    # The sample is addressed to a unit that will receive it (the first late unit has nobody).
+    assert "Kính gửi đầu mối Phường Trần Phú" in preview.text
     assert not preview.notices  # nothing is sent before the confirmation
     sent = await desk.send(admin, "1")  # "Gửi đôn đốc", typed as its number
     assert "Đã gửi đôn đốc đến 2 đầu mối của 1 đơn vị." in sent.text
@@ -293,18 +307,31 @@ async def test_overview_with_chart_and_export(
     wb = load_workbook(att.path, read_only=True)
     assert "Tháng 3-2024" in wb.sheetnames
     overdue = await desk.send(admin, "/quahan")
-    assert "• UBND xã, phường (16): Phường Bình Ngọc" in overdue.text
     assert "1 đơn vị đã thực hiện muộn" in overdue.text
+    # Paged like /khenthuong: 10 units named per reply, then "Xem tiếp (N đơn vị)".
+    pages = [overdue]
+    while following := [c for c in pages[-1].last.choices if c.label.startswith("Xem tiếp")]:
+        assert len(pages[-1].text) <= MAX_REPLY_CHARS
+        pages.append(await desk.send(admin, following[0].value, callback=True))
+    assert len(pages) > 1
+    assert "Trang 1/" in overdue.text
+    assert "• UBND xã, phường (16): Phường Bình Ngọc" in pages[1].text
+    named = [t for p in pages for t in p.text.split(", ")]
+    assert "Phường Trần Phú" in "\n".join(named)
     awards = await desk.send(admin, "/khenthuong")
     # In April every unit's i1 is still open (the year's reform tasks are judged after it);
     # Ka Long, with a provisional "not met", ranks after the units with nothing failed yet.
     ka_long = "/khenthuong P_KA_LONG"
     ranked = [c.value for c in awards.last.choices]
-    assert ka_long in ranked
+    assert len(ranked) == 11  # a page of 10 units, then "Xem tiếp"
+    while ka_long not in ranked:  # "Xem tiếp" to the page that has Ka Long
+        [more] = [c for c in awards.last.choices if c.label.startswith("Xem tiếp")]
+        awards = await desk.send(admin, more.value, callback=True)
+        ranked += [c.value for c in awards.last.choices]
     assert ranked.index(ka_long) > ranked.index("/khenthuong BDV_TU")
     detail = await desk.send(admin, ka_long, callback=True)
     assert (
-        "i2 (đạt hoặc vượt các chỉ tiêu thi đua): chưa đạt (tạm tính theo số liệu mới nhất)"
+        "Đạt hoặc vượt các chỉ tiêu thi đua: chưa đạt (tạm tính theo số liệu mới nhất)"
         in detail.text
     )
     assert "Văn bản điện tử (Tháng 4/2024): 98%, chỉ tiêu ≥ 100%" in detail.text

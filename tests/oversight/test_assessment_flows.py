@@ -1,7 +1,10 @@
-"""`/danhgia`: Phòng Nội vụ records the award criteria only it can assess (g0, c1), through the
-real router on SQLite; the verdicts then count in /khenthuong and show in /tinhtrang."""
+"""`/danhgia`: Phòng Nội vụ records the award criteria only it can assess (“gương mẫu chấp
+hành”, “thành tích xuất sắc”), through the real router on SQLite; the verdicts then count in
+/khenthuong and show in /tinhtrang."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import Table, func, select
 
@@ -65,19 +68,22 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     assert "Vui lòng chọn hình thức khen thưởng cần đánh giá cho Phường Ka Long" in awards.text
     labels = [c.label for c in awards.last.choices]
     assert labels == [
-        # i1 is Phòng Nội vụ's too: its assessment of the unit's reform tasks decides (issue 11).
-        f"{BANG_KHEN} (g0: chưa đánh giá; i1: chưa đánh giá)",
-        "Giấy khen của Chủ tịch Ủy ban nhân dân thành phố (c1: chưa đánh giá)",
-        f"{GIAY_KHEN_XA} (c1: chưa đánh giá)",
+        f"{BANG_KHEN} (gương mẫu chấp hành chủ trương, pháp luật: chưa đánh giá; "
+        "hoàn thành tốt nhiệm vụ cải cách hành chính năm 2024: chưa đánh giá)",
+        "Giấy khen của Chủ tịch Ủy ban nhân dân thành phố (có thành tích xuất sắc: chưa đánh giá)",
+        f"{GIAY_KHEN_XA} (có thành tích xuất sắc: chưa đánh giá)",
     ]
     first = await desk.send(ha, "1")  # a numbered option, typed
     assert "ĐÁNH GIÁ TIÊU CHÍ KHEN THƯỞNG\nĐơn vị: Phường Ka Long" in first.text
-    assert "Câu 1/4. Tiêu chí g0: “Gương mẫu chấp hành tốt chủ trương" in first.text
+    assert "Câu 1/4. Tiêu chí: “Gương mẫu chấp hành tốt chủ trương" in first.text
     assert ta.CURRENT_NONE in first.text
     assert [c.label for c in first.last.choices] == ["Đạt", "Không đạt"]
     reason = await desk.send(ha, first.value("Không đạt"), callback=True)
     assert "Đã ghi nhận: Không đạt." in reason.text
-    assert "Câu 2/4. Nhận xét, lý do đánh giá tiêu chí g0" in reason.text
+    assert (
+        "Câu 2/4. Nhận xét, lý do đánh giá tiêu chí “gương mẫu chấp hành chủ trương, pháp luật”"
+        in reason.text
+    )
     assert rtexts.FORM_CONTROLS_NO_SKIP in reason.text  # required with "Không đạt"
     short = await desk.send(ha, "sai")
     assert "ít nhất 5 ký tự" in short.text
@@ -86,19 +92,23 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     assert rtexts.FORM_CANNOT_SKIP in skip.text
     i1 = await desk.send(ha, KY_LUAT)
     # i1 is Phòng Nội vụ's to assess too, or to leave to the unit's own report (issue 11).
-    assert "Câu 3/4. Tiêu chí i1: “Hoàn thành tốt các nhiệm vụ được giao" in i1.text
+    assert "Câu 3/4. Tiêu chí: “Hoàn thành tốt các nhiệm vụ được giao" in i1.text
     assert "Câu 4/4" in (await desk.send(ha, "bỏ qua")).text
     summary = await desk.send(ha, "bỏ qua")
     assert (
         "Vui lòng kiểm tra lại đánh giá của Phòng Nội vụ cho Phường Ka Long – "
         f"{BANG_KHEN}:" in summary.text
     )
-    assert "1. Tiêu chí g0 – kết quả: Không đạt" in summary.text
+    assert (
+        "1. Tiêu chí “gương mẫu chấp hành chủ trương, pháp luật” – kết quả: Không đạt"
+        in summary.text
+    )
     assert await count(db, _A) == 0  # nothing saved before the confirmation
     saved = await desk.send(ha, summary.value("Xác nhận"), callback=True)
     assert (
         f"Đã lưu đánh giá của Phòng Nội vụ cho Phường Ka Long – {BANG_KHEN}:\n"
-        "• g0: không đạt – “Năm 2024 đơn vị có 01 công chức" in saved.text
+        "• gương mẫu chấp hành chủ trương, pháp luật: không đạt – “Năm 2024 đơn vị có 01 công chức"
+        in saved.text
     )
     assert not saved.notices  # the unit is not messaged about it
     assert desk.state_of(ha) == ""
@@ -108,20 +118,31 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
 
     # /khenthuong: the verdict counts, with who, when and why.
     detail = await desk.send(ha, saved.value("Xem kết quả xét"), callback=True)
-    assert "Chưa đủ điều kiện đề nghị: tiêu chí g0 được đánh giá là không đạt." in detail.text
     assert (
-        "g0 (gương mẫu chấp hành tốt chủ trương, đường lối của Đảng, chính sách, pháp luật của "
-        "Nhà nước): không đạt – Phòng Nội vụ đánh giá ngày 15/04/2024 (Nguyễn Thu Hà): “Năm 2024"
+        "Chưa đủ điều kiện đề nghị: tiêu chí “gương mẫu chấp hành chủ trương, pháp luật” được "
+        "đánh giá là không đạt."
     ) in detail.text
-    assert "Giấy khen của Chủ tịch Ủy ban nhân dân thành phố – c1: chưa đánh giá" in detail.text
-    assert detail.value("Đánh giá tiêu chí g0") == "/danhgia P_KA_LONG BK_CT_TINH"
+    assert (
+        "Gương mẫu chấp hành chủ trương, pháp luật: không đạt – Phòng Nội vụ đánh giá ngày "
+        "15/04/2024 (Nguyễn Thu Hà): “Năm 2024"
+    ) in detail.text
+    assert (
+        "Giấy khen của Chủ tịch Ủy ban nhân dân thành phố – có thành tích xuất sắc: chưa đánh giá"
+        in detail.text
+    )
+    assert detail.value("Đánh giá tiêu chí “gương mẫu") == "/danhgia P_KA_LONG BK_CT_TINH"
     listing = await desk.send(ha, "/khenthuong")
-    assert "g0 ✗, i1 …" in listing.text
+    assert "Các dấu lần lượt theo tiêu chí: gương mẫu chấp hành chủ trương, pháp luật ·" in (
+        listing.text
+    )
+    rows = [c.label for c in listing.last.choices if "trang" not in c.value]
+    assert len(rows) == 10
+    assert all(re.fullmatch(r".+: [✓✗…–?]( [✓✗…–?]){3}", row) for row in rows)
     assert "đã đánh giá 1/" in listing.text
 
     # A day later it is changed to "Đạt", with no note: the first verdict stays in the history.
     clock.advance(hours=24)
-    again = await desk.send(ha, detail.value("Đánh giá tiêu chí g0"), callback=True)
+    again = await desk.send(ha, detail.value("Đánh giá tiêu chí “gương mẫu"), callback=True)
     assert "Đánh giá hiện tại: không đạt – “Năm 2024" in again.text
     assert "(Nguyễn Thu Hà, Phòng Nội vụ, ngày 15/04/2024)" in again.text
     note = await desk.send(ha, "đạt")  # the option's label, typed without diacritics
@@ -129,10 +150,15 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     await desk.send(ha, "bỏ qua")
     await desk.send(ha, "bỏ qua")  # i1: left to the unit's report, no note
     summary = await desk.send(ha, "bỏ qua")
-    assert "2. Tiêu chí g0 – nhận xét, lý do: bỏ qua" in summary.text
-    assert "3. Tiêu chí i1 – kết quả: bỏ qua" in summary.text
+    assert (
+        "2. Tiêu chí “gương mẫu chấp hành chủ trương, pháp luật” – nhận xét, lý do: bỏ qua"
+        in summary.text
+    )
     saved = await desk.send(ha, "xác nhận")
-    assert "• g0: đạt (trước đó: không đạt, ngày 15/04/2024)" in saved.text
+    assert (
+        "• gương mẫu chấp hành chủ trương, pháp luật: đạt (trước đó: không đạt, ngày 15/04/2024)"
+        in saved.text
+    )
     assert ta.SAVED_HISTORY in saved.text
     [row] = await stored(db, "P_KA_LONG")
     assert (row.met, row.comment) == (True, None)
@@ -165,13 +191,16 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     await desk.send(ha, "bỏ qua")  # i1 left to the unit's report
     await desk.send(ha, "bỏ qua")
     same = await desk.send(ha, "1")
-    assert "• g0: đạt – không thay đổi so với đánh giá trước" in same.text
+    assert (
+        "• gương mẫu chấp hành chủ trương, pháp luật: đạt – không thay đổi so với đánh giá trước"
+        in same.text
+    )
     assert len(await history(db, "P_KA_LONG", "BK_CT_TINH", "g0")) == 2
 
     # The unit sees the verdict and its date, not the officer's note nor name.
-    status = await desk.send(lan, "/tinhtrang")
-    assert "g0 (gương mẫu chấp hành tốt" in status.text
-    assert "): đạt – Phòng Nội vụ đã đánh giá ngày 16/04/2024" in status.text
+    status = await desk.send(lan, "/tinhtrang chitiet")
+    assert "Gương mẫu chấp hành chủ trương, pháp luật: " in status.text
+    assert "pháp luật: đạt – Phòng Nội vụ đã đánh giá ngày 16/04/2024" in status.text
     assert "Nguyễn Thu Hà" not in status.text
 
 
@@ -197,7 +226,7 @@ async def test_bad_answers_are_explained_and_the_question_asked_again(
     )
     form = await desk.send(ha, "GK_CT_XA")  # an award typed by its code
     assert f"Hình thức: {GIAY_KHEN_XA}" in form.text
-    assert "Câu 1/2. Tiêu chí c1: “Có thành tích xuất sắc" in form.text
+    assert "Câu 1/2. Tiêu chí: “Có thành tích xuất sắc" in form.text
     unsure = await desk.send(ha, "có lẽ")
     assert unsure.text.startswith(texts.FORM_BAD_CHOICE.format(n=2))
     assert "Câu 1/2." in unsure.text
@@ -212,10 +241,10 @@ async def test_bad_answers_are_explained_and_the_question_asked_again(
     offer = await desk.send(ha, draft, callback=True)
     assert "đang làm dở đánh giá của Phòng Nội vụ cho Xã Hải Sơn" in offer.text
     resumed = await desk.send(ha, offer.value("Tiếp tục"), callback=True)
-    assert "Câu 2/2. Nhận xét, lý do đánh giá tiêu chí c1" in resumed.text
+    assert "Câu 2/2. Nhận xét, lý do đánh giá tiêu chí “có thành tích xuất sắc”" in resumed.text
     summary = await desk.send(ha, "Chưa có mô hình cải cách nào được nhân rộng trong năm.")
     done = await desk.send(ha, summary.value("Xác nhận"), callback=True)
-    assert "• c1: không đạt – “Chưa có mô hình" in done.text
+    assert "• có thành tích xuất sắc: không đạt – “Chưa có mô hình" in done.text
     [row] = await stored(db, "X_HAI_SON")
     assert (row.award_code, row.criterion_id, row.met) == ("GK_CT_XA", "c1", False)
 

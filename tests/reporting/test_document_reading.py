@@ -134,8 +134,8 @@ async def test_phong_noi_vu_sees_the_flags_in_duyet_and_corrects_a_field_audited
     msg = await ha.choose(1)  # back to the document
     assert "- Ngày ban hành: 12/01/2024 (đã sửa)" in msg
     assert "✓ Khớp yêu cầu." in msg
-    await ha.say("/tinhtrang X_HAI_SON")
-    msg = await ha.next()
+    await ha.say("/tinhtrang X_HAI_SON chitiet")
+    msg = await ha.next(contains="Văn bản phát động phong trào thi đua số")
     assert "Văn bản phát động phong trào thi đua số 210/KH-UBND" in msg
     assert "- Ngày ban hành: 12/01/2024 (đã sửa)" in msg
 

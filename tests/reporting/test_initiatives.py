@@ -104,7 +104,7 @@ async def test_registering_an_initiative_explains_every_bad_answer(
     assert "Câu 5/6" in msg
     msg = await lan.say("Giảm 30% số lượt người dân đi lại.")
     assert "Câu 6/6. Áp dụng từ ngày nào?" in msg
-    assert "“bỏ qua” để bỏ qua" in msg
+    assert "“bỏ qua” để trả lời sau" in msg
     msg = await lan.say("01/04/2024")
     assert "Ngày không được sau hôm nay (20/03/2024)." in msg
     assert "Câu 6/6" in msg

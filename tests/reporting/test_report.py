@@ -70,7 +70,7 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "Đã ghi nhận: Có." in await lan.choose(1)
     # percent (at most 100 here)
     msg = await lan.say("120%")
-    assert "Tỷ lệ không được lớn hơn 100 %" in msg
+    assert "Tỷ lệ không được lớn hơn 100%" in msg
     assert "Câu 2/10" in msg
     msg = await lan.say("-5")
     assert "Tỷ lệ không được âm" in msg

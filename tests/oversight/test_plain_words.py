@@ -1,0 +1,97 @@
+"""Issue 13: what people read holds no campaign-internal code (criterion, deadline, indicator,
+area codes; role and channel names), and the replies of the reworked flows stay short — the
+real bot over the fake Telegram and Zalo servers, each role's main commands."""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+from handlers.common import MAX_ERROR_LINES, MAX_REPLY_CHARS, PAGE_SIZE
+from tests.oversight.test_end_to_end import (  # noqa: F401 - fixtures
+    Messenger,
+    bot,
+    messenger,
+    registered,
+)
+
+CODES = re.compile(
+    r"\b[A-Z]\d{2}[A-Z]?\b|\bD_[A-Z]+\b|\b[gic]\d\b"
+    r"|\b(focal|deputy|head|admin|leader|telegram|zalo)\b"
+)
+
+COMMANDS = {
+    "focal": ("P_KA_LONG", ["/trogiup", "/tinhtrang", "/baocao", "/huy", "/khenthuong"]),
+    "deputy": ("P_KA_LONG", ["/trogiup", "/tinhtrang"]),
+    "head": ("P_KA_LONG", ["/trogiup", "/tinhtrang", "/kyduyet", "/huy"]),
+    "admin": (
+        "PNV",
+        [
+            "/trogiup",
+            "/tonghop",
+            "/quahan",
+            "/dondoc",
+            "2",
+            "/duyet",
+            "/huy",
+            "/khenthuong",
+            "/khenthuong P_KA_LONG",
+            "/danhgia",
+            "/huy",
+        ],
+    ),
+}
+
+
+def codes_in(text: str) -> set[str]:
+    return {m.group(0) for m in CODES.finditer(text)}
+
+
+async def test_no_internal_code_in_any_reply_of_the_main_commands(
+    bot: App,  # noqa: F811
+    messenger: Messenger,  # noqa: F811
+) -> None:
+    for n, (role, (unit, commands)) in enumerate(COMMANDS.items(), start=1):
+        person = await registered(bot, messenger, n, unit, role)
+        for command in commands:
+            seen = len(person.raw.messages)
+            await person.say(command)
+            await person.expect("")  # the reply (or the first of its pieces)
+            for raw in person.raw.messages[seen:]:
+                text = str(raw.text if messenger.name == "telegram" else raw.content) or ""
+                assert not codes_in(text), (role, command, codes_in(text), text)
+
+
+async def test_lists_page_and_errors_are_short(
+    bot: App,  # noqa: F811
+    messenger: Messenger,  # noqa: F811
+) -> None:
+    ha = await registered(bot, messenger, 2, "PNV", "admin")
+    await ha.say("/khenthuong")
+    awards = await ha.expect("XÉT ĐIỀU KIỆN")
+    assert "… và" not in awards
+    units = [ln for ln in awards.splitlines() if re.match(r"^\d+\. .+: [✓✗…–?]", ln)]
+    assert len(units) == PAGE_SIZE  # each unit once, as a choice with its marks
+    assert len(awards) <= MAX_REPLY_CHARS
+    await ha.pick(awards, "Xem tiếp")
+    more = await ha.expect("XÉT ĐIỀU KIỆN")
+    assert "Xem tiếp" in more
+    await ha.say("/dondoc")
+    groups = await ha.expect("muốn đôn đốc việc gì")
+    await ha.pick(groups, "Báo cáo chỉ tiêu")
+    page = await ha.expect("chưa thực hiện việc nào")
+    assert len(re.findall(r"(?m)^\d+\. ", page)) == PAGE_SIZE + 1  # 10 and "Xem tiếp"
+    assert len(page) <= MAX_REPLY_CHARS
+    # A wrong answer in a form: the error and one line, not the whole question again.
+    lan = await registered(bot, messenger, 5, "P_TRAN_PHU", "focal")
+    await lan.say("/nopvanban")
+    question = await lan.expect("Câu 1/")
+    await lan.say("120%")
+    error = await lan.expect("Vui lòng trả lời lại")
+    body = error.split("\n\n")[0]  # the choices follow on Zalo
+    assert len(body.splitlines()) <= MAX_ERROR_LINES
+    assert len(body) < len(question)
+    assert "Anh/Chị nộp văn bản nào?" in question
+    assert "Anh/Chị nộp văn bản nào?" not in error  # the question is not repeated
+    await lan.say("nhắc lại")
+    assert "Anh/Chị nộp văn bản nào?" in await lan.expect("Câu 1/")  # asked again on request
