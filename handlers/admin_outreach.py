@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.campaign.schema import Deadline, Indicator, Unit
-from core.domain.periods import Month, period_label
+from core.domain.periods import Month, period_in_text, period_label
 from core.domain.status import (
     current_period,
     deadline_report_periods,
@@ -100,7 +100,9 @@ def _missing(
     period = _indicator_period(ctx, ind, month) if ind else None
     if ind is None or period is None:
         return "", [], None, ""
-    what = tx.URGE_INDICATOR_WHAT.format(label=tx.short(ind), period=period_label(period))
+    what = tx.URGE_INDICATOR_WHAT.format(
+        label=tx.short(ind), period=period_in_text(period)
+    )
     units = missing_indicator(ind, period, scoped.units, scoped.facts, day=month.first_day)
     return what, units, ind, period
 
@@ -128,7 +130,7 @@ def _urge_message(ctx: Ctx, unit: Unit, subject: Deadline | Indicator, period: s
         office=office_name(ctx),
         today=tx.fmt_date(today),
         label=tx.short(subject),
-        period=period_label(period),
+        period=period_in_text(period),
         month=f"{month.month}/{month.year}",
     )
 

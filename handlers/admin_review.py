@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 
-from core.domain.periods import period_label
+from core.domain.periods import period_in_text, period_label
 from core.domain.status import report_month, status_month
 from core.messages import Attachment, Choice
 from core.texts import oversight as tx
@@ -180,7 +180,7 @@ async def _list(ctx: Ctx, reach: Reach, page: int) -> None:
         at = tx.fmt_date(item.submitted_at.astimezone(tz).date())
         if item.kind == "report":
             label = tx.REVIEW_ITEM_REPORT.format(
-                unit=item.unit.name, period=period_label(item.what), at=at
+                unit=item.unit.name, period=period_in_text(item.what), at=at
             )
             choices.append(Choice(label, f"/duyet b {item.id}"))
         else:
@@ -235,7 +235,7 @@ async def _report_to_accept(ctx: Ctx, reach: Reach, ident: int) -> _Acceptance |
     sub = await _submission(ctx, reach, ident)
     if sub is None:
         return None
-    what = tx.REVIEW_REPORT_WHAT.format(period=period_label(sub.period))
+    what = tx.REVIEW_REPORT_WHAT.format(period=period_in_text(sub.period))
     values = await oversight.submission_values(
         ctx.conn, campaign_id=ctx.campaign_id, unit_id=sub.unit.id, period=sub.period
     )
@@ -439,7 +439,7 @@ async def _return_value(ctx: Ctx, reach: Reach, ident: int, comment: str, person
             office=office_name(ctx),
             unit=value.unit.name,
             item=item,
-            period=period_label(value.period),
+            period=period_in_text(value.period),
             comment=comment,
             month=f"{month.month}/{month.year}",
         ),

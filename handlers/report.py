@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.campaign.schema import Indicator
 from core.dates import numeric_date
-from core.domain.periods import Month, offered_months, parse_month, period_for, period_label
+from core.domain.periods import Month, offered_months, parse_month, period_for, period_in_text
 from core.domain.values import format_target
 from core.messages import Choice
 from core.texts import common as texts
@@ -101,7 +101,7 @@ async def pick_month(ctx: Ctx) -> None:
         # "2" where "2." once meant the second option: say which month it is taken for.
         ctx.goto(CONFIRM_MONTH, month=month.code)
         ctx.reply(
-            texts.REPORT_MONTH_CONFIRM.format(month=month.label, other=confirm.label),
+            texts.REPORT_MONTH_CONFIRM.format(month=month.in_text, other=confirm.label),
             [Choice(month.label, month.code), Choice(confirm.label, confirm.code)],
         )
         return
@@ -215,7 +215,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     due = await _without_settled_one_offs(ctx, who.unit_id, due, stored)
     if not due:
         ctx.clear()
-        ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.label))
+        ctx.reply(texts.REPORT_NOTHING_DUE.format(unit=who.unit_name, month=month.in_text))
         return
     locked = await reports.locked_periods(
         ctx.conn, campaign_id=ctx.campaign_id, periods=periods
@@ -223,7 +223,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     if locked:
         ctx.clear()
         ctx.reply(
-            texts.REPORT_LOCKED.format(periods=", ".join(period_label(p) for p in sorted(locked)))
+            texts.REPORT_LOCKED.format(periods=", ".join(period_in_text(p) for p in sorted(locked)))
         )
         return
     draft_key = f"report:{month.code}"
@@ -239,7 +239,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
         parked = None
     form = forms.Form(
         kind="report",
-        title=texts.REPORT_TITLE.format(month=month.label, unit=who.unit_name),
+        title=texts.REPORT_TITLE.format(month=month.in_text, unit=who.unit_name),
         draft_key=draft_key,
         questions=questions,
         extra={"month": month.code},
@@ -247,7 +247,7 @@ async def _open_month(ctx: Ctx, month: Month, *, fresh: bool = False) -> None:
     already = all((ind.code, p) in stored for ind, p in due)
     _prefill(form, stored, parked)
     intro = (texts.REPORT_ALREADY_SENT if already else texts.REPORT_INTRO).format(
-        month=month.label, unit=who.unit_name, n=len(questions)
+        month=month.in_text, unit=who.unit_name, n=len(questions)
     )
     forms.start(ctx, form, intro=intro)
 
@@ -323,7 +323,7 @@ async def save_report(ctx: Ctx, form: forms.Form) -> None:
     )
     if locked:  # closed while the summary was open: nothing is written
         ctx.reply(
-            texts.REPORT_LOCKED.format(periods=", ".join(period_label(p) for p in sorted(locked)))
+            texts.REPORT_LOCKED.format(periods=", ".join(period_in_text(p) for p in sorted(locked)))
         )
         return
     now = ctx.now()

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from core.domain.periods import period_label
+from core.domain.periods import period_in_text, period_label
 from core.domain.status import report_month
 from core.domain.values import format_date
 from core.messages import Choice
@@ -154,7 +154,7 @@ async def _list(ctx: Ctx) -> None:
     for item in items:
         at = format_date(item.submitted_at.astimezone(tz).date())
         if item.kind == "report":
-            label = ts.ITEM_REPORT.format(period=period_label(item.what), at=at)
+            label = ts.ITEM_REPORT.format(period=period_in_text(item.what), at=at)
             choices.append(Choice(label, f"/xacnhan b {item.id}"))
         else:
             doc = _doc_label(ctx, item.what)
@@ -253,7 +253,7 @@ async def _show_document(ctx: Ctx, ident: int) -> None:
 
 
 def _report_what(period: str) -> str:
-    return ts.REPORT_WHAT.format(period=period_label(period))
+    return ts.REPORT_WHAT.format(period=period_in_text(period))
 
 
 def _document_what(ctx: Ctx, doc: signoff.DocumentRow) -> str:

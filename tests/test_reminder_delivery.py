@@ -744,7 +744,7 @@ async def test_leaders_get_the_city_digest_on_monday_at_8_on_telegram_and_zalo(
         f"1. Văn bản phát động phong trào thi đua (hạn 31/03/2024): {share(3)} đơn vị đã nộp "
         f"(2 đúng hạn, 1 muộn); {n - 3} đơn vị chưa nộp."
     ) in chair_text
-    assert "2. Báo cáo Tháng 3/2024: 0/" in chair_text  # nobody reported for March
+    assert "2. Báo cáo tháng 3/2024: 0/" in chair_text  # nobody reported for March
     # Everyone but Phòng Tư pháp and Ka Long owes D01 or D02, 15 days past due (the media
     # centre only D02); the longest overdue, then those owing most, by name, are listed.
     assert f"3. Đơn vị đang quá hạn ít nhất một nội dung: {share(n - 2)}." in chair_text

@@ -30,6 +30,11 @@ class Month:
         return f"Tháng {self.month}/{self.year}"
 
     @property
+    def in_text(self) -> str:
+        """`tháng 3/2024`: the label as it reads inside a sentence."""
+        return in_text(self.label)
+
+    @property
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
@@ -79,6 +84,17 @@ def period_label(code: str) -> str:
     if "-" in code:
         return Month.from_code(code).label
     return f"Năm {code}"
+
+
+def in_text(label: str) -> str:
+    """A label as it reads inside a sentence: `báo cáo tháng 3/2024`, `báo cáo một lần trong năm
+    2024` (a quarter keeps its capital, `Quý I/2024`, as the reminders write it)."""
+    return label if label.startswith("Quý") or not label else label[0].lower() + label[1:]
+
+
+def period_in_text(code: str) -> str:
+    """`2024-ONCE` → `một lần trong năm 2024`: `period_label` inside a sentence."""
+    return in_text(period_label(code))
 
 
 def parse_month(text: str) -> Month | None:

@@ -9,7 +9,7 @@ ROLE_LABELS = {
     "focal": "Đầu mối",
     "deputy": "Đầu mối dự phòng",
     "head": "Thủ trưởng đơn vị",
-    "admin": "Cán bộ quản trị chiến dịch",
+    "admin": "Cán bộ quản trị phong trào thi đua",
     "leader": "Lãnh đạo UBND thành phố",
 }
 
@@ -59,7 +59,7 @@ CODE_USED = (
 )
 CODE_EXPIRED = "Mã này đã hết hạn. Vui lòng liên hệ Phòng Nội vụ để được cấp mã mới."
 CODE_UNIT_CLOSED = (
-    "Mã này thuộc một đơn vị không còn tham gia chiến dịch. Vui lòng liên hệ Phòng Nội vụ."
+    "Mã này thuộc một đơn vị không còn tham gia phong trào thi đua. Vui lòng liên hệ Phòng Nội vụ."
 )
 CODE_SLOW_DOWN = "Anh/Chị đã nhập sai mã nhiều lần. Vui lòng đợi {seconds} giây rồi nhập lại."
 CODE_LOCKED = (
@@ -76,7 +76,7 @@ ALREADY_REGISTERED_OTHER_CODE = (
 )
 WELCOME = (
     "Đăng ký thành công. Kính chào Anh/Chị{name}!\n"
-    "Anh/Chị tham gia chiến dịch với vai trò {role}.\n\n"
+    "Anh/Chị tham gia phong trào thi đua với vai trò {role}.\n\n"
     "Anh/Chị có thể:\n{commands}"
 )
 # Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15: what is kept, and why, said at registration.
@@ -188,7 +188,9 @@ REPORT_MONTH_CONFIRM = (
     "Anh/Chị báo cáo {month}? Gõ “có” để tiếp tục, hoặc chọn tháng khác (ví dụ: {other})."
 )
 CONFIRM_WORDS = ("co", "dung", "ok", "vang", "u", "dong y")
-REPORT_MONTH_OUTSIDE = "Tháng {month} nằm ngoài thời gian của chiến dịch ({start} – {end})."
+REPORT_MONTH_OUTSIDE = (
+    "{month} nằm ngoài thời gian của phong trào thi đua ({start} – {end})."
+)
 REPORT_NOTHING_DUE = (
     "{unit} không có chỉ tiêu nào cần báo cáo trong kỳ {month}. Gõ /trogiup để xem các việc khác."
 )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 WELCOME = (
     "Đăng ký thành công. Kính chào Anh/Chị{name}!\n"
-    "Anh/Chị tham gia chiến dịch với vai trò Lãnh đạo UBND thành phố (đăng ký qua {unit}). "
+    "Anh/Chị tham gia phong trào thi đua với vai trò Lãnh đạo UBND thành phố (đăng ký qua {unit}). "
     "Anh/Chị xem được tình hình của toàn bộ phong trào thi đua; tài khoản này không dùng để "
     "báo cáo hay thay đổi số liệu.\n\n"
     "Trong thời gian diễn ra phong trào, vào {hour} ngày làm việc đầu tiên của mỗi tuần, bot "
@@ -106,7 +106,7 @@ def digest(d: LeaderDigest, *, name: str, late_planned: datetime | None = None) 
     t = d.overview.total
     items.append(
         tx.OVERVIEW_REPORTS.format(
-            month=d.overview.month.label,
+            month=d.overview.month.in_text,
             complete=tx.ratio(t.complete_units, t.owing_units),
             reported=tx.ratio(t.reported, t.expected),
         )

@@ -52,8 +52,8 @@ CMD_AWARDS = "Xét điều kiện khen thưởng"
 # -- access ----------------------------------------------------------------------------------
 
 NO_SCOPE = (
-    "Đơn vị của Anh/Chị chưa được giao phạm vi quản lý trong chiến dịch này, nên chưa dùng được "
-    "lệnh quản trị. Vui lòng liên hệ Phòng Nội vụ."
+    "Đơn vị của Anh/Chị chưa được giao phạm vi quản lý trong phong trào thi đua này, nên chưa "
+    "dùng được lệnh quản trị. Vui lòng liên hệ Phòng Nội vụ."
 )
 OWN_UNIT_ONLY = "Anh/Chị chỉ xem được tình hình của đơn vị mình ({unit}). Gõ /tinhtrang để xem."
 OUT_OF_SCOPE = (
@@ -64,9 +64,10 @@ UNIT_NOT_FOUND = (
     "(ví dụ: Phường Ka Long)."
 )
 UNIT_NOT_IN_CAMPAIGN = (
-    "{unit} hiện không còn trong danh sách đơn vị của chiến dịch. Vui lòng liên hệ Phòng Nội vụ."
+    "{unit} hiện không còn trong danh sách đơn vị tham gia phong trào thi đua. "
+    "Vui lòng liên hệ Phòng Nội vụ."
 )
-SCOPE_ALL = "toàn bộ chiến dịch"
+SCOPE_ALL = "toàn bộ phong trào thi đua"
 OFFICE_FALLBACK = "Phòng Nội vụ"
 
 
@@ -208,6 +209,16 @@ def deadline_state_text(line: DeadlineLine, tz: ZoneInfo, *, sent: bool = False)
     return f"hạn {due}, còn {line.days} ngày"
 
 
+def with_command(state: str, command: str | None) -> str:
+    """`hạn 31/12/2024, còn 5 ngày (gõ /baocao)`; a state that ends in parentheses takes the
+    command inside them: `quá hạn 3 ngày (hạn 31/12/2024, gõ /baocao)`."""
+    if not command:
+        return state
+    if state.endswith(")"):
+        return f"{state[:-1]}, gõ {command})"
+    return f"{state} (gõ {command})"
+
+
 def unit_status_text(
     status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
 ) -> str:
@@ -289,11 +300,11 @@ def _todo(status: UnitStatus, tz: ZoneInfo) -> list[str]:
         line for line in due if line.state in (IndicatorState.MISSING, IndicatorState.SKIPPED)
     ]
     if missing:
-        todo.append(STATUS_BRIEF_MISSING.format(n=len(missing), month=status.month.label))
+        todo.append(STATUS_BRIEF_MISSING.format(n=len(missing), month=status.month.in_text))
     if status.previous_month is not None and status.previous_missing:
         todo.append(
             STATUS_BRIEF_PREVIOUS.format(
-                n=len(status.previous_missing), month=status.previous_month.label
+                n=len(status.previous_missing), month=status.previous_month.in_text
             )
         )
     for doc in status.documents:
@@ -350,7 +361,9 @@ def _indicators_section(status: UnitStatus) -> list[str]:
     if status.previous_month is not None and status.previous_missing:
         names = [short(line.indicator) for line in status.previous_missing]
         out.append(
-            STATUS_PREVIOUS.format(month=status.previous_month.label, items="; ".join(_more(names)))
+            STATUS_PREVIOUS.format(
+                month=status.previous_month.in_text, items="; ".join(_more(names))
+            )
         )
     if any(not line.done for line in due) or status.previous_missing:
         out.append(STATUS_REPORT_HINT)
@@ -397,8 +410,8 @@ def _deadlines_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
         return [STATUS_NO_DEADLINES]
     out = [STATUS_DEADLINES]
     for d in upcoming:
-        hint = f" ({d.deadline.command})" if d.deadline.command else ""
-        out.append(f"• {d.deadline.title}: {deadline_state_text(d, tz)}{hint}")
+        state = with_command(deadline_state_text(d, tz), d.deadline.command)
+        out.append(f"• {d.deadline.title}: {state}")
     return out
 
 
@@ -566,7 +579,7 @@ def overview_text(
         ),
         "",
         OVERVIEW_REPORTS.format(
-            month=ov.month.label,
+            month=ov.month.in_text,
             complete=ratio(t.complete_units, t.owing_units),
             reported=ratio(t.reported, t.expected),
         ),

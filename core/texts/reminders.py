@@ -19,7 +19,7 @@ ROLE_LABELS = {
     "focal": "Đầu mối",
     "deputy": "Đầu mối dự phòng",
     "head": "Thủ trưởng",
-    "admin": "Cán bộ quản trị chiến dịch",
+    "admin": "Cán bộ quản trị phong trào thi đua",
     "leader": "Lãnh đạo UBND thành phố",
 }
 
@@ -194,7 +194,9 @@ def blocked_notice(*, name: str, person: str, role: str, unit: str, channel: str
 # -- the deadline and calendar admin (command line) ----------------------------------------------
 
 BAD_DATE = "Ngày “{text}” không hợp lệ. Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 29/03/2024."
-DATE_OUT_OF_RANGE = "Ngày {day} nằm ngoài khoảng cho phép của chiến dịch ({low} – {high})."
+DATE_OUT_OF_RANGE = (
+    "Ngày {day} nằm ngoài khoảng cho phép của phong trào thi đua ({low} – {high})."
+)
 UNKNOWN_DEADLINE = "Không có thời hạn mã {code}. Các mã hiện có: {codes}."
 DEADLINE_EXISTS = "Đã có thời hạn mã {code}. Để đổi hạn, vui lòng dùng lệnh “deadline move”."
 BAD_CODE = (
@@ -215,7 +217,9 @@ UNKNOWN_FREQUENCY = (
     "annual, once."
 )
 BAD_COMMAND = "Lệnh “{value}” không hợp lệ: lệnh có dạng /tenlenh, chữ thường không dấu."
-NO_CAMPAIGN = "Chưa nạp chiến dịch nào. Vui lòng nạp tệp chiến dịch trước."
+NO_CAMPAIGN = (
+    "Chưa nạp phong trào thi đua nào. Vui lòng nạp tệp cấu hình phong trào thi đua trước."
+)
 DEADLINE_MOVED = (
     "Đã dời hạn {code} ({title}) từ {old} sang {new}. Nhắc việc theo hạn cũ chưa gửi sẽ bị "
     "hủy; nhắc việc theo hạn mới được lập trong vài phút."

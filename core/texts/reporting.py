@@ -146,7 +146,7 @@ INITIATIVE_GONE = (
 # -- /nopvanban --------------------------------------------------------------------------------
 
 CMD_DOCUMENT = "Nộp văn bản (văn bản phát động phong trào thi đua…)"
-DOCUMENT_NO_TYPES = "Chiến dịch hiện chưa quy định văn bản nào cần nộp qua bot."
+DOCUMENT_NO_TYPES = "Phong trào thi đua hiện chưa quy định văn bản nào cần nộp qua bot."
 DOCUMENT_TITLE = "hồ sơ nộp văn bản của {unit}"
 DOCUMENT_INTRO = (
     "Nộp văn bản về UBND thành phố (qua Phòng Nội vụ) cho {unit}. Bot sẽ hỏi {n} câu: "

@@ -5,7 +5,7 @@ Polite administrative register; dates dd/mm/yyyy; “Anh/Chị” for the reader
 
 from __future__ import annotations
 
-from core.domain.periods import period_label
+from core.domain.periods import period_in_text
 
 CMD_SIGN_OFF = "Xác nhận báo cáo, văn bản của đơn vị (thủ trưởng)"
 
@@ -69,8 +69,8 @@ FOCAL_FALLBACK = "Đầu mối"
 
 NONE = "Hiện không có báo cáo, văn bản nào của {unit} chờ Anh/Chị xác nhận."
 NOT_REQUIRED = (
-    "Chiến dịch này không yêu cầu thủ trưởng xác nhận báo cáo, văn bản trước khi gửi Phòng Nội "
-    "vụ. Hiện không có mục nào chờ Anh/Chị xác nhận."
+    "Phong trào thi đua này không yêu cầu thủ trưởng xác nhận báo cáo, văn bản trước khi gửi "
+    "Phòng Nội vụ. Hiện không có mục nào chờ Anh/Chị xác nhận."
 )
 LIST = (
     "CHỜ THỦ TRƯỞNG XÁC NHẬN ({n}) – {unit}\n"
@@ -133,5 +133,6 @@ STATUS_RETURNED_LINE = "• {what}: “{comment}”"
 
 
 def periods_label(periods: list[str]) -> str:
-    """`Tháng 3/2024, Quý I/2024`: the periods of one report, the month first."""
-    return ", ".join(period_label(p) for p in sorted(periods, key=lambda p: ("-Q" in p, p)))
+    """`tháng 3/2024, Quý I/2024`: the periods of one report, the month first, as they read
+    inside a sentence."""
+    return ", ".join(period_in_text(p) for p in sorted(periods, key=lambda p: ("-Q" in p, p)))

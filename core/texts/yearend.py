@@ -24,7 +24,7 @@ NOM_CLOSED = (
     "Đã quá hạn nộp hồ sơ đề nghị khen thưởng ({due}): không thể thêm, sửa hay rút đề nghị nữa. "
     "Cần thay đổi, vui lòng liên hệ Phòng Nội vụ."
 )
-NOM_NO_DEADLINE = "Chiến dịch chưa đặt hạn nộp hồ sơ đề nghị khen thưởng."
+NOM_NO_DEADLINE = "Phong trào thi đua chưa đặt hạn nộp hồ sơ đề nghị khen thưởng."
 NOM_ASK = "Anh/Chị muốn làm gì?"
 NOM_NEW_COLLECTIVE = "Đề nghị khen thưởng tập thể đơn vị"
 NOM_NEW_INDIVIDUAL = "Đề nghị khen thưởng cá nhân"

@@ -43,6 +43,6 @@ async def test_people_of_a_closed_ward_are_told_why_they_cannot_send(
     # October, a month the ward lived through, is still asked.
     await hoa.send_text("/baocao 10/2024")
     msg = await hoa.expect_message()
-    assert "Báo cáo Tháng 10/2024 của Phường Hòa Lạc gồm" in msg
+    assert "Báo cáo tháng 10/2024 của Phường Hòa Lạc gồm" in msg
     assert await count(bot, ReportSubmission) == 0
     assert await count(bot, Initiative) == 0

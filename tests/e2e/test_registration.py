@@ -54,7 +54,7 @@ async def test_start_with_code_registers_and_greets_with_unit_name(
     assert WELCOME in msg
     assert "Lan" in msg
     assert "Phòng Nội vụ" in msg
-    assert "Cán bộ quản trị chiến dịch" in msg
+    assert "Cán bộ quản trị phong trào thi đua" in msg
     assert "/trogiup" in msg
     [(channel, external_id, person_id)] = await identities(bot)
     assert (channel, external_id) == (messenger.name, lan.id)

@@ -49,7 +49,7 @@ async def test_return_one_item_then_accept_the_correction(
 
     listing = await desk.send(admin, "/duyet")
     assert "CHỜ DUYỆT (6)" in listing.text
-    april = await desk.send(admin, listing.value("báo cáo Tháng 4/2024"), callback=True)
+    april = await desk.send(admin, listing.value("báo cáo tháng 4/2024"), callback=True)
     assert "BÁO CÁO THÁNG 4/2024 CỦA PHƯỜNG KA LONG" in april.text
     assert "Văn bản điện tử: 98% – chưa đạt (chỉ tiêu ≥ 100%)" in april.text
     pick = await desk.send(admin, april.value("Trả lại một mục"), callback=True)
@@ -88,7 +88,7 @@ async def test_return_one_item_then_accept_the_correction(
     assert "Văn bản điện tử (Tháng 4/2024): 98% – “Số liệu chưa khớp" in status.text
 
     # A returned report waits for its correction; then it is back in the list.
-    assert "báo cáo Tháng 4/2024" not in "\n".join(
+    assert "báo cáo tháng 4/2024" not in "\n".join(
         c.label for c in (await desk.send(admin, "/duyet")).last.choices
     )
     clock.advance(hours=26)
@@ -102,10 +102,10 @@ async def test_return_one_item_then_accept_the_correction(
             now=clock(),
         )
     listing = await desk.send(admin, "/duyet")
-    accepted = await desk.send(admin, listing.value("báo cáo Tháng 4/2024"), callback=True)
+    accepted = await desk.send(admin, listing.value("báo cáo tháng 4/2024"), callback=True)
     accepted = await desk.send(admin, accepted.value("Tiếp nhận"), callback=True)
-    assert "Đã tiếp nhận báo cáo Tháng 4/2024 của Phường Ka Long" in accepted.text
-    assert "đã tiếp nhận báo cáo Tháng 4/2024" in accepted.notices[0][2].text
+    assert "Đã tiếp nhận báo cáo tháng 4/2024 của Phường Ka Long" in accepted.text
+    assert "đã tiếp nhận báo cáo tháng 4/2024" in accepted.notices[0][2].text
     async with db.read() as conn:
         got = {
             r[0]: r[1]
@@ -123,7 +123,7 @@ async def test_return_one_item_then_accept_the_correction(
     assert got == {"T04": "accepted", "T11": "accepted"}
     assert sub == "accepted"
     again = await desk.send(admin, accepted.value("Danh sách"), callback=True)
-    assert "báo cáo Tháng 4/2024" not in "\n".join(c.label for c in again.last.choices)
+    assert "báo cáo tháng 4/2024" not in "\n".join(c.label for c in again.last.choices)
 
     overview = await desk.send(admin, "/tonghop")
     assert "Mục trả lại để sửa: 1, đã sửa 1, thời gian sửa trung bình 26 giờ." in overview.text
@@ -206,7 +206,7 @@ async def test_urge_with_preview_and_confirmation(
     assert ("don_doc", "deadline") in await audit_actions(db)
     # Cancelling sends nothing.
     preview = await desk.send(admin, "/dondoc c T11")
-    assert "báo cáo chỉ tiêu “Văn bản điện tử” kỳ Tháng 3/2024" in preview.text
+    assert "báo cáo chỉ tiêu “Văn bản điện tử” kỳ tháng 3/2024" in preview.text
     cancelled = await desk.send(admin, "hủy")
     assert not cancelled.notices
     # Phòng Văn hóa và Thông tin urges only the media units.
@@ -263,7 +263,8 @@ async def test_invite_codes_by_arguments_and_by_conversation(
     assert "Mã đăng ký thủ trưởng đơn vị của Phường Ka Long" in codes.text
     pvhtt_admin = await desk.send(admin, "/moi PVHTT quản trị 1")
     assert (
-        "Mã đăng ký cán bộ quản trị chiến dịch của Phòng Văn hóa và Thông tin" in pvhtt_admin.text
+        "Mã đăng ký cán bộ quản trị phong trào thi đua của Phòng Văn hóa và Thông tin"
+        in pvhtt_admin.text
     )
     async with db.read() as conn:
         rows = sorted(
@@ -290,7 +291,7 @@ async def test_overview_with_chart_and_export(
     assert reply.attachment.kind == "photo"
     png = await asyncio.to_thread(Path(reply.attachment.path).read_bytes)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Báo cáo Tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in reply.text
+    assert "Báo cáo tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in reply.text
     # Ka Long reported 7 of the 8 March items a ward is asked (T07 is no longer one): 7/136.
     assert "• UBND xã, phường: 0/17 · 5,1% · 2/34 (5,9%)" in reply.text
     assert [c.value for c in reply.choices] == ["/tonghop 2/2024", "/tonghop 4/2024"]

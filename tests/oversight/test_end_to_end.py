@@ -112,7 +112,7 @@ async def test_focal_point_sees_the_units_status(bot: App, messenger: Messenger)
     lan = await registered(bot, messenger, 1, "P_KA_LONG", "focal")
     await lan.say("/tinhtrang")
     brief = await lan.expect("TÌNH HÌNH THỰC HIỆN CỦA PHƯỜNG KA LONG")
-    assert "Còn 2 việc cần làm:\n• Báo cáo 2 chỉ tiêu kỳ Tháng 4/2024 → /baocao" in brief
+    assert "Còn 2 việc cần làm:\n• Báo cáo 2 chỉ tiêu kỳ tháng 4/2024 → /baocao" in brief
     assert "Chỉ tiêu chưa đạt: Văn bản điện tử." in brief
     await lan.pick(brief, "Xem chi tiết")  # the whole status on request
     status = await lan.expect("1. Chỉ tiêu kỳ hiện tại")
@@ -148,7 +148,7 @@ async def test_admin_returns_one_item_and_the_focal_point_is_told(
     ha = await registered(bot, messenger, 2, "PNV", "admin")
     await ha.say("/duyet")
     listing = await ha.expect("CHỜ DUYỆT")
-    await ha.pick(listing, "báo cáo Tháng 3/2024")
+    await ha.pick(listing, "báo cáo tháng 3/2024")
     report = await ha.expect("BÁO CÁO THÁNG 3/2024 CỦA PHƯỜNG KA LONG")
     assert "Văn bản điện tử: 95,5% – chưa đạt (chỉ tiêu ≥ 100%)" in report
     await ha.pick(report, "Trả lại một mục")

@@ -26,8 +26,8 @@ async def test_a_leader_reads_the_whole_campaign_and_is_offered_nothing_that_act
     leader = await account(db, "VP_HDND_UBND", "leader", 1, name="Huy")
 
     overview = await desk.send(leader, "/tonghop")
-    assert "Phạm vi: toàn bộ chiến dịch (48 đơn vị)" in overview.text
-    assert "Báo cáo Tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in overview.text
+    assert "Phạm vi: toàn bộ phong trào thi đua (48 đơn vị)" in overview.text
+    assert "Báo cáo tháng 3/2024: 0/48 (0%) đơn vị đủ số liệu" in overview.text
     assert overview.last.attachment is not None  # the chart, as for an admin
     # Nothing points a leader to the commands that act.
     assert "Chờ Phòng Nội vụ duyệt:" in overview.text
@@ -41,7 +41,7 @@ async def test_a_leader_reads_the_whole_campaign_and_is_offered_nothing_that_act
     assert "Huy, Lãnh đạo UBND thành phố (đang dùng" in helped.text
 
     awards = await desk.send(leader, "/khenthuong")
-    assert "phạm vi toàn bộ chiến dịch" in awards.text
+    assert "phạm vi toàn bộ phong trào thi đua" in awards.text
     assert awards.text.endswith(tl.AWARDS_NOTE)
     assert "/danhgia" not in awards.text
     values = [c.value for c in awards.last.choices]

@@ -60,6 +60,8 @@ async def test_no_internal_code_in_any_reply_of_the_main_commands(
             for raw in person.raw.messages[seen:]:
                 text = str(raw.text if messenger.name == "telegram" else raw.content) or ""
                 assert not codes_in(text), (role, command, codes_in(text), text)
+                assert "chiến dịch" not in text.lower(), (role, command, text)
+                assert ") (/" not in text, (role, command, text)
 
 
 async def test_lists_page_and_errors_are_short(
@@ -95,3 +97,52 @@ async def test_lists_page_and_errors_are_short(
     assert "Anh/Chị nộp văn bản nào?" not in error  # the question is not repeated
     await lan.say("nhắc lại")
     assert "Anh/Chị nộp văn bản nào?" in await lan.expect("Câu 1/")  # asked again on request
+
+
+# -- wording (issue 13, item 6) ------------------------------------------------------------------
+
+
+def _texts_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts_in(v)]
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return [t for v in value for t in _texts_in(v)]
+    return []
+
+
+def test_no_text_a_person_reads_says_chien_dich() -> None:
+    """Officials say "phong trào thi đua"; "chiến dịch" is the programmers' word."""
+    import importlib
+    import pkgutil
+
+    import core.texts
+
+    found = []
+    for info in pkgutil.iter_modules(core.texts.__path__):
+        module = importlib.import_module(f"core.texts.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("__"):
+                continue
+            found += [(info.name, name) for t in _texts_in(value) if "chiến dịch" in t.lower()]
+    assert not found
+
+
+def test_periods_inside_a_sentence_and_one_pair_of_parentheses() -> None:
+    from core.domain.periods import Month, period_in_text
+    from core.texts.oversight import with_command
+    from core.texts.signoff import periods_label
+
+    assert period_in_text("2024-ONCE") == "một lần trong năm 2024"
+    assert period_in_text("2024") == "năm 2024"
+    assert Month(2024, 2).in_text == "tháng 2/2024"
+    assert periods_label(["2024-ONCE", "2024-02"]) == "tháng 2/2024, một lần trong năm 2024"
+    state = "chưa thực hiện, quá hạn 3 ngày (hạn 31/12/2024)"
+    assert with_command(state, "/baocao") == (
+        "chưa thực hiện, quá hạn 3 ngày (hạn 31/12/2024, gõ /baocao)"
+    )
+    assert with_command("hạn 31/12/2024, còn 5 ngày", "/baocao") == (
+        "hạn 31/12/2024, còn 5 ngày (gõ /baocao)"
+    )
+    assert with_command("hạn 31/12/2024, còn 5 ngày", None) == "hạn 31/12/2024, còn 5 ngày"

@@ -59,7 +59,7 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "1. Tháng" not in msg
     assert "ví dụ: 3 hoặc 3/2024" in await lan.say("tháng mười ba")
     msg = await lan.say("2")  # February (offered second too: no question)
-    assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn gồm 10 chỉ tiêu." in msg
+    assert "Báo cáo tháng 2/2024 của Xã Hải Sơn gồm 10 chỉ tiêu." in msg
     assert "Câu 1/10. Xây dựng Kế hoạch, tổ chức phát động phong trào thi đua" in msg
     assert "1. Có\n2. Không" in msg
 
@@ -142,7 +142,7 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
     assert "Câu 10/10" in msg
     msg = await lan.say("bỏ qua")
     assert "Đã bỏ qua mục này." in msg
-    assert "Vui lòng kiểm tra lại báo cáo Tháng 2/2024 của Xã Hải Sơn:" in msg
+    assert "Vui lòng kiểm tra lại báo cáo tháng 2/2024 của Xã Hải Sơn:" in msg
     for line in (
         "1. Phát động phong trào thi đua: Có",
         "2. Dịch vụ công trực tuyến toàn trình: 95,5%",
@@ -158,7 +158,7 @@ async def test_a_monthly_report_explains_every_bad_answer_and_stores_the_values(
         assert line in msg, line
     assert "1. Xác nhận gửi\n2. Sửa một mục\n3. Để sau" in msg
     msg = await lan.choose(1)
-    assert "Đã gửi báo cáo Tháng 2/2024 của Xã Hải Sơn (10 chỉ tiêu)" in msg
+    assert "Đã gửi báo cáo tháng 2/2024 của Xã Hải Sơn (10 chỉ tiêu)" in msg
 
     assert await values(bot) == {
         ("T01", "2024-ONCE"): (True, "Có", None),
@@ -188,7 +188,7 @@ async def test_a_report_left_with_cancel_and_a_restart_continues_where_it_stoppe
         await lan.say("/baocao")
         msg = await lan.say("3/2024")  # months are typed as months, not by position
         assert (
-            f"Anh/Chị đang làm dở báo cáo Tháng 3/2024 của Xã Hải Sơn (đã trả lời 2/{n} câu)" in msg
+            f"Anh/Chị đang làm dở báo cáo tháng 3/2024 của Xã Hải Sơn (đã trả lời 2/{n} câu)" in msg
         )
         assert "1. Tiếp tục phần đang làm\n2. Làm lại từ đầu" in msg
         msg = await lan.choose(1)
@@ -205,7 +205,7 @@ async def test_a_report_left_with_cancel_and_a_restart_continues_where_it_stoppe
         assert f"Câu 6/{n}" in await lan.say("100")
         # The command again, in the middle of the form: the answers are offered back.
         msg = await lan.say("/baocao 3/2024")
-        assert f"đang làm dở báo cáo Tháng 3/2024 của Xã Hải Sơn (đã trả lời 5/{n} câu)" in msg
+        assert f"đang làm dở báo cáo tháng 3/2024 của Xã Hải Sơn (đã trả lời 5/{n} câu)" in msg
         assert f"Câu 6/{n}" in await lan.choose(1)
         assert await values(app) == {}  # nothing is stored before the summary is confirmed
 
@@ -219,7 +219,7 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
     assert "(10 chỉ tiêu)" in await lan.choose(1)
 
     msg = await lan.say("/baocao 1/2024")
-    assert "Báo cáo Tháng 1/2024 của Xã Hải Sơn đã được gửi" in msg
+    assert "Báo cáo tháng 1/2024 của Xã Hải Sơn đã được gửi" in msg
     assert "1. Dịch vụ công trực tuyến toàn trình: 100%" in msg  # one-off items are not asked
     assert "từ 1 đến 7" in await lan.choose(2)
     assert "Câu 1/7" in await lan.say("1")
@@ -241,7 +241,7 @@ async def test_a_correction_after_submission_is_kept_in_the_history_until_the_pe
 
     await lock(bot, "2024-01")
     msg = await lan.say("/baocao 1/2024")
-    assert "Kỳ báo cáo Tháng 1/2024 đã khóa sổ" in msg
+    assert "Kỳ báo cáo tháng 1/2024 đã khóa sổ" in msg
     assert "quá nhiều" not in msg
     msg = await lan.say("98")  # no conversation is open
     assert "Câu" not in msg
@@ -317,18 +317,18 @@ async def test_a_typed_month_number_is_that_month_confirmed_when_it_could_be_a_p
     await lan.say("/baocao")
     msg = await lan.say("1")
     assert msg.splitlines()[0] == (
-        "Anh/Chị báo cáo Tháng 1/2024? Gõ “có” để tiếp tục, hoặc chọn tháng khác "
+        "Anh/Chị báo cáo tháng 1/2024? Gõ “có” để tiếp tục, hoặc chọn tháng khác "
         "(ví dụ: Tháng 3/2024)."
     )
-    assert "Báo cáo Tháng 1/2024 của Xã Hải Sơn" in await lan.say("có")
+    assert "Báo cáo tháng 1/2024 của Xã Hải Sơn" in await lan.say("có")
     await lan.say("/huy")
     await lan.say("/baocao")
-    assert "Báo cáo Tháng 2/2024 của Xã Hải Sơn" in await lan.say("tháng 2")
+    assert "Báo cáo tháng 2/2024 của Xã Hải Sơn" in await lan.say("tháng 2")
     await lan.say("/huy")
     await lan.say("/baocao")
-    assert "Tháng 1/2024 của Xã Hải Sơn" in await lan.say("1/2024")
+    assert "tháng 1/2024 của Xã Hải Sơn" in await lan.say("1/2024")
     await lan.say("/huy")
     await lan.say("/baocao")
     msg = await lan.say("3")  # March is offered third: which one?
-    assert "Anh/Chị báo cáo Tháng 3/2024?" in msg
-    assert "Báo cáo Tháng 3/2024 của Xã Hải Sơn" in await lan.say("3")  # typed again: March
+    assert "Anh/Chị báo cáo tháng 3/2024?" in msg
+    assert "Báo cáo tháng 3/2024 của Xã Hải Sơn" in await lan.say("3")  # typed again: March

@@ -86,11 +86,11 @@ async def test_a_report_waits_for_the_head_and_counts_when_confirmed(
     lan, hung, ha = await people(bot, messenger)
     await fill_month(lan, "2/2024")
     msg = await lan.choose(1)
-    assert "Đã gửi báo cáo Tháng 2/2024 của Xã Hải Sơn (10 chỉ tiêu)" in msg
+    assert "Đã gửi báo cáo tháng 2/2024 của Xã Hải Sơn (10 chỉ tiêu)" in msg
     assert "Báo cáo đang chờ thủ trưởng đơn vị xác nhận" in msg
     assert "Đã báo cho 1 thủ trưởng." in msg
     notice = await hung.next()
-    assert "Lan vừa gửi báo cáo Tháng 2/2024, Một lần trong năm 2024 của Xã Hải Sơn" in notice
+    assert "Lan vừa gửi báo cáo tháng 2/2024, một lần trong năm 2024 của Xã Hải Sơn" in notice
     assert "(10 chỉ tiêu, 1 mục bỏ qua)" in notice
     assert "/xacnhan" in notice
 
@@ -108,7 +108,7 @@ async def test_a_report_waits_for_the_head_and_counts_when_confirmed(
     assert counted is None
     await lan.say("/tinhtrang")
     status = await lan.next(contains="Chờ thủ trưởng xác nhận")
-    assert "Chờ thủ trưởng xác nhận:\n• Báo cáo Tháng 2/2024 (gửi 20/03/2024)" in status
+    assert "Chờ thủ trưởng xác nhận:\n• Báo cáo tháng 2/2024 (gửi 20/03/2024)" in status
 
     clock.advance(days=1)  # the head confirms the next day, after the due date
     await hung.say("/tinhtrang")
@@ -116,21 +116,21 @@ async def test_a_report_waits_for_the_head_and_counts_when_confirmed(
     assert "Đang chờ Anh/Chị xác nhận (2) – gõ /xacnhan để xem:" in status
     listing = await hung.say("/xacnhan")
     assert "CHỜ THỦ TRƯỞNG XÁC NHẬN (2) – Xã Hải Sơn" in listing
-    assert "1. Báo cáo Tháng 2/2024 (gửi 20/03/2024)" in listing
-    assert "2. Báo cáo Một lần trong năm 2024 (gửi 20/03/2024)" in listing
+    assert "1. Báo cáo tháng 2/2024 (gửi 20/03/2024)" in listing
+    assert "2. Báo cáo một lần trong năm 2024 (gửi 20/03/2024)" in listing
     shown = await hung.choose(1)
     assert "BÁO CÁO THÁNG 2/2024 CỦA XÃ HẢI SƠN" in shown
     assert "Trạng thái: chờ thủ trưởng xác nhận." in shown
     assert "Dịch vụ công trực tuyến toàn trình: 100%" in shown
     assert "1. Xác nhận\n2. Đề nghị sửa\n3. Quay lại danh sách" in shown
     done = await hung.choose(1)
-    assert "Đã xác nhận báo cáo Tháng 2/2024. Từ 21/03/2024 10:00" in done
+    assert "Đã xác nhận báo cáo tháng 2/2024. Từ 21/03/2024 10:00" in done
     assert "Đã báo cho 1 đầu mối." in done
     told = await lan.next()
-    assert "Thủ trưởng Hùng đã xác nhận báo cáo Tháng 2/2024 của Xã Hải Sơn" in told
+    assert "Thủ trưởng Hùng đã xác nhận báo cáo tháng 2/2024 của Xã Hải Sơn" in told
 
     # Now it counts: Phòng Nội vụ sees it, the deadline is met when the head confirmed (late).
-    assert "Xã Hải Sơn – báo cáo Tháng 2/2024 (20/03/2024)" in await ha.say("/duyet")
+    assert "Xã Hải Sơn – báo cáo tháng 2/2024 (20/03/2024)" in await ha.say("/duyet")
     state, late, counted = await february(bot)
     assert (state.done, state.counts) == (True, True)
     assert not late
@@ -173,17 +173,17 @@ async def test_a_return_reaches_the_focal_point_and_the_correction_goes_back_to_
     await hung.say("/xacnhan")
     await hung.choose(1)
     ask = await hung.choose(2)
-    assert "Vui lòng nhập nội dung đề nghị đầu mối sửa báo cáo Tháng 2/2024" in ask
+    assert "Vui lòng nhập nội dung đề nghị đầu mối sửa báo cáo tháng 2/2024" in ask
     assert "ít nhất 5 ký tự" in await hung.say("sai")
     done = await hung.say(COMMENT)
-    assert "Đã đề nghị đầu mối sửa báo cáo Tháng 2/2024. Đã báo cho 1 đầu mối." in done
+    assert "Đã đề nghị đầu mối sửa báo cáo tháng 2/2024. Đã báo cho 1 đầu mối." in done
     told = await lan.next()
-    assert "Thủ trưởng Hùng đề nghị sửa báo cáo Tháng 2/2024 của Xã Hải Sơn" in told
+    assert "Thủ trưởng Hùng đề nghị sửa báo cáo tháng 2/2024 của Xã Hải Sơn" in told
     assert f"“{COMMENT}”" in told
     assert "Vui lòng gõ /baocao 2/2024 để sửa và gửi lại" in told
     await lan.say("/tinhtrang")
     status = await lan.next(contains="Thủ trưởng đề nghị sửa")
-    assert f"Thủ trưởng đề nghị sửa:\n• Báo cáo Tháng 2/2024: “{COMMENT}”" in status
+    assert f"Thủ trưởng đề nghị sửa:\n• Báo cáo tháng 2/2024: “{COMMENT}”" in status
     assert (await sign_off_states(bot))["2024-02"] == "returned"
     state, _late, _counted = await february(bot)
     assert (state.done, state.counts) == (False, False)  # the focal point has to act again
@@ -197,14 +197,14 @@ async def test_a_return_reaches_the_focal_point_and_the_correction_goes_back_to_
     msg = await lan.choose(1)
     assert "(7 chỉ tiêu, 1 mục thay đổi)" in msg
     assert "Báo cáo đang chờ thủ trưởng đơn vị xác nhận" in msg
-    assert "Lan vừa gửi báo cáo Tháng 2/2024 của Xã Hải Sơn" in await hung.next()
+    assert "Lan vừa gửi báo cáo tháng 2/2024 của Xã Hải Sơn" in await hung.next()
     assert (await sign_off_states(bot))["2024-02"] == "pending"
     assert "Không có báo cáo, văn bản nào chờ duyệt" in await ha.say("/duyet")
     await hung.say("/xacnhan")
     shown = await hung.choose(1)
     assert "Dịch vụ công trực tuyến toàn trình: 98,5%" in shown
-    assert "Đã xác nhận báo cáo Tháng 2/2024" in await hung.choose(1)
-    assert "báo cáo Tháng 2/2024" in await ha.say("/duyet")
+    assert "Đã xác nhận báo cáo tháng 2/2024" in await hung.choose(1)
+    assert "báo cáo tháng 2/2024" in await ha.say("/duyet")
     actions = [a for (a,) in await fetch(bot, AuditLog, "action", entity="report_submission")]
     assert actions == ["sign_off_return", "sign_off_confirm"]
     [(new,)] = await fetch(bot, AuditLog, "new", action="sign_off_return")
@@ -222,7 +222,7 @@ async def test_a_unit_without_a_head_is_not_held_up(signoff_bot: App, messenger:
         in msg
     )
     assert set((await sign_off_states(bot)).values()) == {"confirmed"}
-    assert "Phường Trà Cổ – báo cáo Tháng 2/2024" in await ha.say("/duyet")
+    assert "Phường Trà Cổ – báo cáo tháng 2/2024" in await ha.say("/duyet")
     state, late, counted = await february(bot, "P_TRA_CO")
     assert state.counts
     assert not late
@@ -247,7 +247,7 @@ async def test_a_head_who_left_does_not_hold_up_what_waited_for_them(
     msg = await lan.choose(1)  # "Xác nhận gửi" on the summary of what was sent
     assert "Đơn vị chưa có thủ trưởng đăng ký" in msg
     assert (await sign_off_states(bot))["2024-02"] == "confirmed"
-    assert "Xã Hải Sơn – báo cáo Tháng 2/2024" in await ha.say("/duyet")
+    assert "Xã Hải Sơn – báo cáo tháng 2/2024" in await ha.say("/duyet")
 
 
 async def test_nobody_but_the_units_own_head_can_confirm_whatever_the_callback_says(
@@ -364,7 +364,7 @@ async def test_without_the_option_a_report_counts_at_once_and_the_head_is_not_as
     msg = await lan.choose(1)
     assert "Phòng Nội vụ sẽ xem xét" in msg
     assert "thủ trưởng" not in msg
-    assert "Xã Hải Sơn – báo cáo Tháng 2/2024" in await ha.say("/duyet")
+    assert "Xã Hải Sơn – báo cáo tháng 2/2024" in await ha.say("/duyet")
     assert "không yêu cầu thủ trưởng xác nhận" in await hung.say("/xacnhan")
     assert set((await sign_off_states(bot)).values()) == {"confirmed"}
     assert await fetch(bot, ReportSubmission, "signed_off_at") == [(None,), (None,)]
@@ -379,7 +379,7 @@ async def test_one_off_items_the_head_returns_are_asked_again(
     await fill_month(lan, "2/2024")
     await lan.choose(1)
     await hung.next()
-    assert "2. Báo cáo Một lần trong năm 2024" in await hung.say("/xacnhan")
+    assert "2. Báo cáo một lần trong năm 2024" in await hung.say("/xacnhan")
     await hung.choose(2)
     await hung.choose(2)
     await hung.say("Chưa gửi văn bản phát động, đề nghị kiểm tra lại.")
