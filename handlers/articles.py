@@ -59,7 +59,9 @@ def parse_link(text: str) -> str:
 forms.register_text_parser("url", parse_link)
 
 
-@router.command("baiviet", description=texts.CMD_ARTICLE, roles=REPORTERS)
+@router.command(
+    "baiviet", description=texts.CMD_ARTICLE, roles=REPORTERS, unit_kinds=MEDIA_KINDS
+)
 async def article(ctx: Ctx) -> None:
     who = ctx.who
     if who is None:

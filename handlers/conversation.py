@@ -156,6 +156,9 @@ class Command:
     registered_only: bool = True
     roles: frozenset[str] | None = None  # None: every registered role
     in_menu: bool = True
+    #: Unit kinds whose people see it in menus and help (None: every kind); others may still
+    #: type it and are told why it is not for them.
+    unit_kinds: frozenset[str] | None = None
 
 
 class Router:
@@ -178,9 +181,12 @@ class Router:
         registered_only: bool = True,
         roles: frozenset[str] | None = None,
         in_menu: bool = True,
+        unit_kinds: frozenset[str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
-            cmd = Command(name, fn, description, aliases, registered_only, roles, in_menu)
+            cmd = Command(
+                name, fn, description, aliases, registered_only, roles, in_menu, unit_kinds
+            )
             self.commands[name] = cmd
             for word in (name, *aliases):
                 self.by_alias[word] = cmd
@@ -213,8 +219,15 @@ class Router:
                 setattr(self, attr, getattr(other, attr))
 
     def menu(self, who: Identity | None) -> list[Command]:
-        """The commands this person may use, in registration order."""
-        return [c for c in self.commands.values() if c.in_menu and self.allowed(c, who)]
+        """The commands this person may use, in registration order (a command for some unit
+        kinds only is listed to people of those units)."""
+        return [
+            c
+            for c in self.commands.values()
+            if c.in_menu
+            and self.allowed(c, who)
+            and (c.unit_kinds is None or (who is not None and who.unit_kind in c.unit_kinds))
+        ]
 
     @staticmethod
     def allowed(cmd: Command, who: Identity | None) -> bool:

@@ -146,3 +146,17 @@ def test_periods_inside_a_sentence_and_one_pair_of_parentheses() -> None:
         "hạn 31/12/2024, còn 5 ngày (gõ /baocao)"
     )
     assert with_command("hạn 31/12/2024, còn 5 ngày", None) == "hạn 31/12/2024, còn 5 ngày"
+
+
+async def test_only_a_media_unit_sees_baiviet_in_its_menu_and_help(
+    bot: App,  # noqa: F811
+    messenger: Messenger,  # noqa: F811
+) -> None:
+    ward = await registered(bot, messenger, 7, "P_KA_LONG", "focal")
+    await ward.say("/trogiup")
+    assert "/baiviet" not in await ward.expect("Các việc Anh/Chị có thể làm")
+    await ward.say("/menu")
+    assert "bài viết tuyên truyền" not in await ward.expect("Vui lòng chọn")
+    media = await registered(bot, messenger, 8, "TTTTVH", "focal")
+    await media.say("/trogiup")
+    assert "/baiviet" in await media.expect("Các việc Anh/Chị có thể làm")
