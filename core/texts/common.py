@@ -104,7 +104,8 @@ LINKED = (
 HELP_REGISTERED = (
     "Anh/Chị là {name}, {role} (đang dùng {channel}).\n\n"
     "Các việc Anh/Chị có thể làm:\n{commands}\n\n"
-    "Khi đang trả lời, gõ “hủy” để dừng; bấm nút hoặc gõ số thứ tự để chọn."
+    "Khi đang trả lời: gõ số thứ tự để chọn một trong các mục; “quay lại” để về câu trước; "
+    "“bỏ qua” để bỏ qua câu không bắt buộc; “hủy” để dừng."
 )
 HELP_UNREGISTERED = (
     "Tài khoản này chưa đăng ký. Để đăng ký, vui lòng gửi /start kèm mã do Phòng Nội vụ cấp, "

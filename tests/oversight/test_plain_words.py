@@ -160,3 +160,15 @@ async def test_only_a_media_unit_sees_baiviet_in_its_menu_and_help(
     media = await registered(bot, messenger, 8, "TTTTVH", "focal")
     await media.say("/trogiup")
     assert "/baiviet" in await media.expect("Các việc Anh/Chị có thể làm")
+
+
+async def test_help_names_going_back_and_skipping_without_buttons(
+    bot: App,  # noqa: F811
+    messenger: Messenger,  # noqa: F811
+) -> None:
+    lan = await registered(bot, messenger, 9, "P_KA_LONG", "focal")
+    await lan.say("/trogiup")
+    help_text = await lan.expect("Các việc Anh/Chị có thể làm")
+    assert "“quay lại”" in help_text
+    assert "“bỏ qua”" in help_text
+    assert "bấm nút" not in help_text
