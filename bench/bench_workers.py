@@ -153,6 +153,8 @@ async def one_run(  # noqa: PLR0915 - one scenario, read top to bottom
     n_workers: int,
     in_flight: int,
     kill_at: float | None,
+    lease: float,
+    wait: float,
 ) -> Result:
     from bot.app import App
     from bot.invitations import issue_codes
@@ -173,7 +175,7 @@ async def one_run(  # noqa: PLR0915 - one scenario, read top to bottom
                 "webhook_base_url": None,
                 "webhook_secret": None,
                 "inbox_poll_seconds": 0.5,
-                "outbox_lease_seconds": 3.0,
+                "outbox_lease_seconds": lease,
                 "log_level": "WARNING",
             }
         )
@@ -297,13 +299,22 @@ async def one_run(  # noqa: PLR0915 - one scenario, read top to bottom
         rss_before = rss_mb()
         started = time.perf_counter()
         await asyncio.gather(*(person(n) for n in range(chats)))
-        expected = len(reference) * chats
-        deadline = time.perf_counter() + 120
+        # Done when every chat has every distinct reply of the reference and nothing is left in
+        # the inbox or the outbox: a total count of replies would be reached early by duplicates
+        # while some chat's last reply is still on its way.
+        deadline = time.perf_counter() + wait
         while time.perf_counter() < deadline:
-            answered = sum(len(sent.replies.get(k, [])) for k, _, _ in people)
-            if answered >= expected and await _pending(app) == 0:
+            if (
+                all(
+                    len(set(normalised([t for _, t in sent.replies.get(k, [])], name)))
+                    >= len(set(reference))
+                    for k, name, _ in people
+                )
+                and await _pending(app) == 0
+                and await _outbox_pending(app) == 0
+            ):
                 break
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)
         last_reply = max(
             (t for k, _, _ in people for t, _ in sent.replies.get(k, [])), default=started
         )
@@ -337,6 +348,7 @@ async def one_run(  # noqa: PLR0915 - one scenario, read top to bottom
                 ]
                 latencies.extend(r - s for r, s in zip(firsts, stored_at[key], strict=False))
         lost += await _pending(app)
+        print(f"    outbox at the end: {await _outbox_statuses(app)}", flush=True)
         survivors = [w for i, w in enumerate(workers) if i in alive]
         for i, w in enumerate(workers):
             if i not in alive:
@@ -390,6 +402,23 @@ async def _pending(app: object) -> int:
         )
 
 
+async def _outbox_pending(app: object) -> int:
+    return (await _outbox_statuses(app)).get("pending", 0)
+
+
+async def _outbox_statuses(app: object) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from bot.app import App
+    from storage.models import OutboxMessage, table
+
+    assert isinstance(app, App)
+    outbox = table(OutboxMessage)
+    async with app.db.read() as conn:
+        rows = await conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+        return {r[0]: int(r[1]) for r in rows}
+
+
 def _incoming(key: tuple[str, str], step: int, text: str) -> Incoming:
     channel, chat_id = key
     return Incoming(
@@ -410,6 +439,11 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=1, help="runs of each set-up (medians printed)")
     p.add_argument("--in-flight", type=int, default=64, help="chats sending at once")
     p.add_argument("--kill-at", type=float, default=0.4, help="share delivered before the kill")
+    p.add_argument(
+        "--lease", type=float, default=30.0, help="OUTBOX_LEASE_SECONDS (the app's default: 30)"
+    )
+    p.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the last replies")
+    p.add_argument("--no-kill", action="store_true", help="skip the run with a worker killed")
     p.add_argument("--postgres", default=PG_URL, help="an administrator's URL (makes databases)")
     args = p.parse_args()
     gc.freeze()
@@ -424,7 +458,8 @@ def main() -> None:
             encoding="utf-8",
         )
         setups: list[tuple[int, float | None]] = [(n, None) for n in args.workers]
-        setups.append((2, args.kill_at))
+        if not args.no_kill:
+            setups.append((2, args.kill_at))
         results: dict[str, list[Result]] = {}
         for n, kill_at in setups:
             for r in range(args.runs):
@@ -437,6 +472,8 @@ def main() -> None:
                         n_workers=n,
                         in_flight=args.in_flight,
                         kill_at=kill_at,
+                        lease=args.lease,
+                        wait=args.wait,
                     )
                 )
                 results.setdefault(res.label, []).append(res)

@@ -389,9 +389,13 @@ class Pipeline:
         the person just sent, so it skips the per-chat pause; messages the person did not ask
         for (`per_chat`: notices, announcements) keep to it too."""
         sent: list[int] = []
-        keeper = asyncio.create_task(self._keep_claims([r.id for r in rows]))
+        # Our lease on each row, as last written; a row missing is no longer ours.
+        held: dict[int, datetime | None] = {r.id: r.claimed_until for r in rows}
+        keeper = asyncio.create_task(self._keep_claims(held))
         try:
             for row in rows:
+                if not await self._still_ours(row.id, held):
+                    continue  # our lease ran out and another worker's sweep took it over
                 if self.limiters is not None:
                     limiter = self.limiters(row.channel)
                     if per_chat:
@@ -413,19 +417,45 @@ class Pipeline:
         if sent:
             self._mark_sent_soon(sent)
 
-    async def _keep_claims(self, ids: list[int]) -> None:
+    async def _keep_claims(self, held: dict[int, datetime | None]) -> None:
         """Renew this worker's claim on replies while it is still sending them (slow
         messengers, 429 pauses), so that no other worker takes them over."""
         period = max(self.outbox_lease.total_seconds() / 3, 0.05)
         while True:
             await asyncio.sleep(period)
             try:
-                async with self.db.transaction() as conn:
-                    await q.renew_outbox(
-                        conn, ids=ids, worker=self.worker_id, until=self.clock() + self.outbox_lease
-                    )
+                await self._renew(held)
             except Exception as exc:
                 self.metrics.note_failure("outbox lease renewal", exc)
+
+    async def _renew(self, held: dict[int, datetime | None]) -> None:
+        ids = list(held)
+        until = self.clock() + self.outbox_lease
+        async with self.db.transaction() as conn:
+            ours = await q.renew_outbox(conn, ids=ids, worker=self.worker_id, until=until)
+        for i in ids:
+            if i in ours:
+                held[i] = until
+            else:
+                held.pop(i, None)
+
+    async def _still_ours(self, outbox_id: int, held: dict[int, datetime | None]) -> bool:
+        """Whether this worker may send the reply now. The lease was counted from when the
+        reply was queued (before the handler ran, the commit and the after-commit hooks) and
+        is renewed in the background; when less than a third of it is left (a slow hook, a
+        loaded database, a renewal late), it is renewed here first, on the condition that the
+        row is still ours: if another worker's sweep took it over, that worker sends it."""
+        if outbox_id not in held:
+            return False
+        until = held[outbox_id]
+        if until is None or self.clock() < until - self.outbox_lease / 3:
+            return True
+        try:
+            await self._renew(held)
+        except Exception as exc:  # not sent now: once the lease ran out, any worker's sweep
+            self.metrics.note_failure("outbox lease renewal", exc)
+            return False
+        return outbox_id in held
 
     def _mark_sent_soon(self, ids: list[int]) -> None:
         """Record deliveries in batches: one write for many replies instead of one each.
