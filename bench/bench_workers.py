@@ -270,6 +270,7 @@ async def one_run(  # noqa: PLR0915 - one scenario, read top to bottom
             tasks = list(w.pipeline._active.values())
             if w.pipeline._marker is not None:
                 tasks.append(w.pipeline._marker)
+            tasks += w.pipeline._keepers
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, polls[victim], return_exceptions=True)

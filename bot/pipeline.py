@@ -125,6 +125,7 @@ class Pipeline:
         self._idle = asyncio.Event()
         self._idle.set()
         self._to_mark: list[int] = []
+        self._keepers: list[asyncio.Task[None]] = []  # renewing claims of replies to mark
         self._marker: asyncio.Task[None] | None = None
         self.strangers = StrangerBudget()
 
@@ -413,9 +414,10 @@ class Pipeline:
                                 conn, channel=row.channel, chat_id=row.chat_id, active=False
                             )
         finally:
-            keeper.cancel()
-        if sent:
-            self._mark_sent_soon(sent)
+            if sent:  # even when a later row failed: those went out
+                self._mark_sent_soon(sent, keeper)
+            else:
+                keeper.cancel()
 
     async def _keep_claims(self, held: dict[int, datetime | None]) -> None:
         """Renew this worker's claim on replies while it is still sending them (slow
@@ -457,10 +459,13 @@ class Pipeline:
             return False
         return outbox_id in held
 
-    def _mark_sent_soon(self, ids: list[int]) -> None:
+    def _mark_sent_soon(self, ids: list[int], keeper: asyncio.Task[None]) -> None:
         """Record deliveries in batches: one write for many replies instead of one each.
-        Until written they stay claimed by this worker, so no sweep resends them."""
+        Until written they stay claimed by this worker, so no sweep resends them: `keeper`
+        goes on renewing the claims until the batch is written (a write waiting on a loaded
+        database could otherwise outlast the lease)."""
         self._to_mark.extend(ids)
+        self._keepers.append(keeper)
         self.metrics.replies_sent(len(ids))
         if self._marker is None or self._marker.done():
             self._marker = asyncio.create_task(self._flush_marks())
@@ -469,11 +474,15 @@ class Pipeline:
         while self._to_mark:
             await asyncio.sleep(0)  # let the replies of this tick join the batch
             ids, self._to_mark = self._to_mark, []
+            keepers, self._keepers = self._keepers, []
             try:
                 async with self.db.transaction() as conn:
                     await q.mark_outbox(conn, ids=ids, status="sent", now=self.clock())
             except Exception:  # they stay pending: one copy more when their lease runs out
                 log.exception("could not mark %d replies as sent", len(ids))
+            finally:
+                for k in keepers:
+                    k.cancel()
 
     async def deliver_fanout(self, rows: Sequence[q.OutboxRow]) -> None:
         """Messages to many chats (notices, announcements, urging): each chat in order, chats
@@ -611,6 +620,8 @@ class Pipeline:
         await asyncio.gather(*self._active.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+        for k in self._keepers:
+            k.cancel()
 
 
 class StrangerBudget:

@@ -192,3 +192,58 @@ async def test_a_reply_whose_lease_ran_out_before_its_send_is_sent_by_one_worker
     finally:
         for w in (a, b):
             await w.close()
+
+
+async def test_a_sent_reply_stays_claimed_until_it_is_marked_sent(
+    pg_url: str, campaign_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deliveries are marked sent in batches, after the send; the claim must be renewed until
+    that write is done. It was not (renewal stopped with the send): a mark waiting on a loaded
+    database past the lease let another worker's sweep send the reply a second time."""
+    clock = Clock(NOW)
+    settings: Settings = make_settings(
+        pg_url,
+        campaign_file=campaign_file,
+        data_dir=tmp_path / "data",
+        reminders_enabled=False,
+        outbox_lease_seconds=0.3,  # renewed every 0.1 s of real time
+    )
+    sent: dict[str, list[str]] = {}
+    a, b = [await App.create(settings, clock=clock) for _ in range(2)]
+    marks_may_go = asyncio.Event()
+    real_mark = q.mark_outbox
+
+    async def slow_mark(conn: object, **kw: object) -> None:
+        await marks_may_go.wait()  # the database is slow to take the write
+        await real_mark(conn, **kw)  # type: ignore[arg-type]
+
+    try:
+        for w in (a, b):
+            w.add_channel(Recorder(sent))
+        async with a.db.transaction() as conn:
+            rows = await q.enqueue_replies(
+                conn,
+                channel="telegram",
+                chat_id="778",
+                payloads=[Reply("ba").to_json()],
+                inbox_id=None,
+                now=clock(),
+                claimed_by=a.pipeline.worker_id,
+                lease=a.pipeline.outbox_lease,
+            )
+        monkeypatch.setattr(q, "mark_outbox", slow_mark)
+        await a.pipeline.deliver(rows)
+        assert sent == {"778": ["ba"]}
+        clock.advance(seconds=5)  # far past the lease of the send
+        await asyncio.sleep(0.5)  # A's renewals (every 0.1 s) go on while the mark waits
+        assert await b.pipeline.sweep_outbox() == 0
+        marks_may_go.set()
+        for w in (a, b):
+            await w.pipeline.drain(10)
+        assert sent == {"778": ["ba"]}
+        async with a.db.read() as conn:
+            assert [r[0] for r in await conn.execute(select(_OUT.c.status))] == ["sent"]
+    finally:
+        marks_may_go.set()
+        for w in (a, b):
+            await w.close()
