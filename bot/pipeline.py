@@ -13,8 +13,10 @@
 3. Handling an update is one transaction: mark it handled, run the conversation, save state,
    queue the replies in the outbox. Either all of it happens or none of it does. What must
    not happen inside it (a messenger call) the handler leaves to an after-commit hook.
-4. Replies are queued already claimed by this worker for a lease (renewed while sending), then
-   delivered and marked sent. Another worker sends a reply only after its lease ran out.
+4. Replies are queued already claimed by this worker for a lease (renewed while sending and
+   until the send is recorded), then delivered and marked sent. Another worker sends a reply
+   only after its lease ran out; a worker whose lease ran out before its send renews it first,
+   on the condition that no other worker took the reply over meanwhile.
    Each claim counts a possible copy; a send that may have reached the messenger (a timeout
    after the request left) is not retried at once but backed off, and no reply is ever sent
    more than `MAX_COPIES` (two) times: a crash between delivering and marking, or a timeout,
@@ -395,14 +397,15 @@ class Pipeline:
         keeper = asyncio.create_task(self._keep_claims(held))
         try:
             for row in rows:
-                if not await self._still_ours(row.id, held):
-                    continue  # our lease ran out and another worker's sweep took it over
                 if self.limiters is not None:
                     limiter = self.limiters(row.channel)
                     if per_chat:
                         await limiter.acquire(row.chat_id)
                     else:
                         await limiter.acquire_global()
+                # Checked last before the send (the rate limiter's wait can be long too).
+                if not await self._still_ours(row.id, held):
+                    continue  # our lease ran out and another worker's sweep took it over
                 outcome = await self._send_one(row)
                 if outcome == "sent":
                     sent.append(row.id)
