@@ -416,8 +416,20 @@ async def _outbox_statuses(app: object) -> dict[str, int]:
     assert isinstance(app, App)
     outbox = table(OutboxMessage)
     async with app.db.read() as conn:
-        rows = await conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
-        return {r[0]: int(r[1]) for r in rows}
+        rows = await conn.execute(
+            select(outbox.c.status, outbox.c.attempts, func.count()).group_by(
+                outbox.c.status, outbox.c.attempts
+            )
+        )
+        out: dict[str, int] = {}
+        for status, attempts, n in rows:
+            # a reply sent once by the worker that queued it ends with 2 attempts (queued
+            # claimed, then marked); more: a sweep claimed it too
+            out[status] = out.get(status, 0) + int(n)
+            if attempts > 2:
+                key = f"{status} with {attempts} attempts"
+                out[key] = out.get(key, 0) + int(n)
+        return out
 
 
 def _incoming(key: tuple[str, str], step: int, text: str) -> Incoming:
