@@ -29,6 +29,17 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     fg.add_argument("person_id", type=int, help="the person's id (see `people`)")
     fg.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    bk = sub.add_parser(
+        "backup",
+        help="write a consistent copy of the whole database to FILE while the bot runs "
+        "(PostgreSQL: pg_dump -Fc; SQLite: its online backup)",
+    )
+    bk.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    rs = sub.add_parser(
+        "restore", help="replace the whole database by a backup made by `backup` (asks first)"
+    )
+    rs.add_argument("file", type=Path, help="the backup file")
+    rs.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         "units": cli.units,
         "people": cli.people,
         "person": cli.person,
+        "backup": cli.backup,
+        "restore": cli.restore,
         "invite": cli.invite,
         "export": cli.export,
         "draft": cli.draft,

@@ -697,3 +697,59 @@ def draft(settings: Settings, args: argparse.Namespace) -> int:
         else:
             _print(ty.CLI_WROTE.format(path=path, size=len(content), as_of=as_of))
     return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.1f} kB"
+
+
+def backup(settings: Settings, args: argparse.Namespace) -> int:
+    """`backup --out FILE`: a consistent copy of the whole database, taken while the bot runs."""
+    from storage.backup import BackupError
+    from storage.backup import backup as do_backup
+
+    out = Path(args.out)
+    try:
+        done = do_backup(settings.resolved_database_url(), out)
+    except BackupError as exc:
+        _err(str(exc))
+        return 1
+    kind = "SQLite" if done.kind == "sqlite" else "PostgreSQL (pg_dump -Fc)"
+    _print(
+        f"Đã sao lưu cơ sở dữ liệu {kind} vào {done.path} ({_size(done.size)}). "
+        f"Khôi phục bằng: python -m bot restore {done.path}"
+    )
+    return 0
+
+
+def restore(settings: Settings, args: argparse.Namespace) -> int:
+    """`restore FILE [--yes]`: replace the database by a backup (asks first)."""
+    from storage.backup import BackupError, file_kind
+    from storage.backup import restore as do_restore
+
+    source = Path(args.file)
+    try:
+        file_kind(source)  # a missing or foreign file is refused before anything is asked
+    except BackupError as exc:
+        _err(str(exc))
+        return 1
+    if not args.yes:
+        _print(
+            f"Khôi phục từ {source}: TOÀN BỘ dữ liệu hiện có trong cơ sở dữ liệu đang cấu hình "
+            "(DATABASE_URL) sẽ bị thay bằng dữ liệu trong bản sao lưu. Hãy dừng bot trước khi "
+            "khôi phục. Không hoàn tác được."
+        )
+        sys.stdout.write("Gõ 'co' để xác nhận: ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("co", "có", "y", "yes"):
+            _print("Đã hủy, cơ sở dữ liệu không thay đổi.")
+            return 1
+    try:
+        do_restore(settings.resolved_database_url(), source)
+    except BackupError as exc:
+        _err(str(exc))
+        return 1
+    _prepare(settings)  # a backup from an older version is brought to this version's schema
+    _print(f"Đã khôi phục cơ sở dữ liệu từ {source}. Có thể khởi động lại bot.")
+    return 0

@@ -13,8 +13,10 @@
 3. Handling an update is one transaction: mark it handled, run the conversation, save state,
    queue the replies in the outbox. Either all of it happens or none of it does. What must
    not happen inside it (a messenger call) the handler leaves to an after-commit hook.
-4. Replies are queued already claimed by this worker for a lease (renewed while sending), then
-   delivered and marked sent. Another worker sends a reply only after its lease ran out.
+4. Replies are queued already claimed by this worker for a lease (renewed while sending and
+   until the send is recorded), then delivered and marked sent. Another worker sends a reply
+   only after its lease ran out; a worker whose lease ran out before its send renews it first,
+   on the condition that no other worker took the reply over meanwhile.
    Each claim counts a possible copy; a send that may have reached the messenger (a timeout
    after the request left) is not retried at once but backed off, and no reply is ever sent
    more than `MAX_COPIES` (two) times: a crash between delivering and marking, or a timeout,
@@ -125,6 +127,7 @@ class Pipeline:
         self._idle = asyncio.Event()
         self._idle.set()
         self._to_mark: list[int] = []
+        self._keepers: list[asyncio.Task[None]] = []  # renewing claims of replies to mark
         self._marker: asyncio.Task[None] | None = None
         self.strangers = StrangerBudget()
 
@@ -389,7 +392,9 @@ class Pipeline:
         the person just sent, so it skips the per-chat pause; messages the person did not ask
         for (`per_chat`: notices, announcements) keep to it too."""
         sent: list[int] = []
-        keeper = asyncio.create_task(self._keep_claims([r.id for r in rows]))
+        # Our lease on each row, as last written; a row missing is no longer ours.
+        held: dict[int, datetime | None] = {r.id: r.claimed_until for r in rows}
+        keeper = asyncio.create_task(self._keep_claims(held))
         try:
             for row in rows:
                 if self.limiters is not None:
@@ -398,6 +403,9 @@ class Pipeline:
                         await limiter.acquire(row.chat_id)
                     else:
                         await limiter.acquire_global()
+                # Checked last before the send (the rate limiter's wait can be long too).
+                if not await self._still_ours(row.id, held):
+                    continue  # our lease ran out and another worker's sweep took it over
                 outcome = await self._send_one(row)
                 if outcome == "sent":
                     sent.append(row.id)
@@ -409,28 +417,58 @@ class Pipeline:
                                 conn, channel=row.channel, chat_id=row.chat_id, active=False
                             )
         finally:
-            keeper.cancel()
-        if sent:
-            self._mark_sent_soon(sent)
+            if sent:  # even when a later row failed: those went out
+                self._mark_sent_soon(sent, keeper)
+            else:
+                keeper.cancel()
 
-    async def _keep_claims(self, ids: list[int]) -> None:
+    async def _keep_claims(self, held: dict[int, datetime | None]) -> None:
         """Renew this worker's claim on replies while it is still sending them (slow
         messengers, 429 pauses), so that no other worker takes them over."""
         period = max(self.outbox_lease.total_seconds() / 3, 0.05)
         while True:
             await asyncio.sleep(period)
             try:
-                async with self.db.transaction() as conn:
-                    await q.renew_outbox(
-                        conn, ids=ids, worker=self.worker_id, until=self.clock() + self.outbox_lease
-                    )
+                await self._renew(held)
             except Exception as exc:
                 self.metrics.note_failure("outbox lease renewal", exc)
 
-    def _mark_sent_soon(self, ids: list[int]) -> None:
+    async def _renew(self, held: dict[int, datetime | None]) -> None:
+        ids = list(held)
+        until = self.clock() + self.outbox_lease
+        async with self.db.transaction() as conn:
+            ours = await q.renew_outbox(conn, ids=ids, worker=self.worker_id, until=until)
+        for i in ids:
+            if i in ours:
+                held[i] = until
+            else:
+                held.pop(i, None)
+
+    async def _still_ours(self, outbox_id: int, held: dict[int, datetime | None]) -> bool:
+        """Whether this worker may send the reply now. The lease was counted from when the
+        reply was queued (before the handler ran, the commit and the after-commit hooks) and
+        is renewed in the background; when less than a third of it is left (a slow hook, a
+        loaded database, a renewal late), it is renewed here first, on the condition that the
+        row is still ours: if another worker's sweep took it over, that worker sends it."""
+        if outbox_id not in held:
+            return False
+        until = held[outbox_id]
+        if until is None or self.clock() < until - self.outbox_lease / 3:
+            return True
+        try:
+            await self._renew(held)
+        except Exception as exc:  # not sent now: once the lease ran out, any worker's sweep
+            self.metrics.note_failure("outbox lease renewal", exc)
+            return False
+        return outbox_id in held
+
+    def _mark_sent_soon(self, ids: list[int], keeper: asyncio.Task[None]) -> None:
         """Record deliveries in batches: one write for many replies instead of one each.
-        Until written they stay claimed by this worker, so no sweep resends them."""
+        Until written they stay claimed by this worker, so no sweep resends them: `keeper`
+        goes on renewing the claims until the batch is written (a write waiting on a loaded
+        database could otherwise outlast the lease)."""
         self._to_mark.extend(ids)
+        self._keepers.append(keeper)
         self.metrics.replies_sent(len(ids))
         if self._marker is None or self._marker.done():
             self._marker = asyncio.create_task(self._flush_marks())
@@ -439,11 +477,15 @@ class Pipeline:
         while self._to_mark:
             await asyncio.sleep(0)  # let the replies of this tick join the batch
             ids, self._to_mark = self._to_mark, []
+            keepers, self._keepers = self._keepers, []
             try:
                 async with self.db.transaction() as conn:
                     await q.mark_outbox(conn, ids=ids, status="sent", now=self.clock())
             except Exception:  # they stay pending: one copy more when their lease runs out
                 log.exception("could not mark %d replies as sent", len(ids))
+            finally:
+                for k in keepers:
+                    k.cancel()
 
     async def deliver_fanout(self, rows: Sequence[q.OutboxRow]) -> None:
         """Messages to many chats (notices, announcements, urging): each chat in order, chats
@@ -581,6 +623,8 @@ class Pipeline:
         await asyncio.gather(*self._active.values(), return_exceptions=True)
         if self._marker is not None:  # record what was delivered before we go
             await asyncio.gather(self._marker, return_exceptions=True)
+        for k in self._keepers:
+            k.cancel()
 
 
 class StrangerBudget:

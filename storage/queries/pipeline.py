@@ -226,6 +226,7 @@ class OutboxRow:
     payload: dict[str, Any]
     attempts: int = 0  # sends that may have reached the person, this one included
     pieces_sent: int = 0  # pieces of a long reply surely delivered before
+    claimed_until: datetime | None = None  # this worker's lease on it, as claimed
 
 
 async def enqueue_replies(
@@ -264,7 +265,9 @@ async def enqueue_replies(
                     sqlite_time(until) if until else None,
                 ),
             )
-            out.append(OutboxRow(int(cur.lastrowid or 0), channel, chat_id, payload, attempts))
+            out.append(
+                OutboxRow(int(cur.lastrowid or 0), channel, chat_id, payload, attempts, 0, until)
+            )
         return out
     for payload in payloads:
         params = {
@@ -280,7 +283,7 @@ async def enqueue_replies(
             "pieces_sent": 0,
         }
         new_id = (await conn.execute(_ENQUEUE, params)).scalar_one()
-        out.append(OutboxRow(int(new_id), channel, chat_id, payload, attempts))
+        out.append(OutboxRow(int(new_id), channel, chat_id, payload, attempts, 0, until))
     return out
 
 
@@ -321,7 +324,7 @@ async def claim_outbox(
         )
     )
     rows = [
-        OutboxRow(int(r[0]), r[1], r[2], _json(r[3]), int(r[4]), int(r[5]))
+        OutboxRow(int(r[0]), r[1], r[2], _json(r[3]), int(r[4]), int(r[5]), now + lease)
         for r in await conn.execute(stmt)
     ]
     rows.sort(key=lambda r: r.id)
@@ -360,16 +363,19 @@ async def release_all_claims(conn: AsyncConnection) -> int:
 
 async def renew_outbox(
     conn: AsyncConnection, *, ids: Sequence[int], worker: str, until: datetime
-) -> int:
-    """Extend our claims while still sending; how many were still ours."""
+) -> set[int]:
+    """Extend our claims while still sending; the ids that were still ours (claimed by
+    `worker`, pending). A claim whose lease ran out is still ours as long as no other worker
+    took it: the sweep's claim replaces `claimed_by`, and then it is that worker's to send."""
     if not ids:
-        return 0
+        return set()
     res = await conn.execute(
         update(_OUT)
         .where(_OUT.c.id.in_(list(ids)), _OUT.c.claimed_by == worker, _OUT.c.status == "pending")
         .values(claimed_until=until)
+        .returning(_OUT.c.id)
     )
-    return int(res.rowcount or 0)
+    return {int(r[0]) for r in res}
 
 
 async def release_outbox(

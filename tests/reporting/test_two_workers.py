@@ -21,6 +21,7 @@ from core.channel import FileUnavailable
 from core.messages import FileRef, Incoming, Kind, Reply
 from core.settings import Settings
 from storage.models import InboxUpdate, OutboxMessage, Unit
+from storage.queries import pipeline as q
 from tests.conftest import make_settings
 from tests.harness import Clock, codes_for
 from tests.reporting.conftest import NOW
@@ -135,4 +136,114 @@ async def test_two_workers_alternating_deliveries_keep_every_conversation_in_ord
         assert unsent == 0
     finally:
         for w in workers:
+            await w.close()
+
+
+async def test_a_reply_whose_lease_ran_out_before_its_send_is_sent_by_one_worker_only(
+    pg_url: str, campaign_file: Path, tmp_path: Path
+) -> None:
+    """The lease of a reply queued already claimed counts from the start of its handling; a
+    slow handler or after-commit hook, or a loaded machine, can use it up before the worker
+    sends. Another worker's sweep then takes the reply over and sends it: the first worker
+    must not send it as well (it did: two copies with no crash, the benchmark's duplicates).
+    A lease run out that nobody took over is renewed and the reply sent, once."""
+    clock = Clock(NOW)
+    settings: Settings = make_settings(
+        pg_url, campaign_file=campaign_file, data_dir=tmp_path / "data", reminders_enabled=False
+    )
+    sent: dict[str, list[str]] = {}
+    a, b = [await App.create(settings, clock=clock) for _ in range(2)]
+    try:
+        for w in (a, b):
+            w.add_channel(Recorder(sent))
+        lease = a.pipeline.outbox_lease
+
+        async def queued_by_a(text: str) -> list[q.OutboxRow]:
+            async with a.db.transaction() as conn:
+                return await q.enqueue_replies(
+                    conn,
+                    channel="telegram",
+                    chat_id="777",
+                    payloads=[Reply(text).to_json()],
+                    inbox_id=None,
+                    now=clock(),
+                    claimed_by=a.pipeline.worker_id,
+                    lease=lease,
+                )
+
+        rows = await queued_by_a("một")
+        clock.advance(seconds=lease.total_seconds() + 1)  # A is slow to get to the send
+        assert await b.pipeline.sweep_outbox() == 1  # B takes it over and sends it
+        await a.pipeline.deliver(rows)
+        for w in (a, b):
+            await w.pipeline.drain(10)
+        assert sent == {"777": ["một"]}
+
+        rows = await queued_by_a("hai")
+        clock.advance(seconds=lease.total_seconds() + 1)  # run out, but nobody took it
+        await a.pipeline.deliver(rows)
+        assert await b.pipeline.sweep_outbox() == 0
+        for w in (a, b):
+            await w.pipeline.drain(10)
+        assert sent == {"777": ["một", "hai"]}
+        async with a.db.read() as conn:
+            statuses = sorted(r[0] for r in await conn.execute(select(_OUT.c.status)))
+        assert statuses == ["sent", "sent"]
+    finally:
+        for w in (a, b):
+            await w.close()
+
+
+async def test_a_sent_reply_stays_claimed_until_it_is_marked_sent(
+    pg_url: str, campaign_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deliveries are marked sent in batches, after the send; the claim must be renewed until
+    that write is done. It was not (renewal stopped with the send): a mark waiting on a loaded
+    database past the lease let another worker's sweep send the reply a second time."""
+    clock = Clock(NOW)
+    settings: Settings = make_settings(
+        pg_url,
+        campaign_file=campaign_file,
+        data_dir=tmp_path / "data",
+        reminders_enabled=False,
+        outbox_lease_seconds=0.3,  # renewed every 0.1 s of real time
+    )
+    sent: dict[str, list[str]] = {}
+    a, b = [await App.create(settings, clock=clock) for _ in range(2)]
+    marks_may_go = asyncio.Event()
+    real_mark = q.mark_outbox
+
+    async def slow_mark(conn: object, **kw: object) -> None:
+        await marks_may_go.wait()  # the database is slow to take the write
+        await real_mark(conn, **kw)  # type: ignore[arg-type]
+
+    try:
+        for w in (a, b):
+            w.add_channel(Recorder(sent))
+        async with a.db.transaction() as conn:
+            rows = await q.enqueue_replies(
+                conn,
+                channel="telegram",
+                chat_id="778",
+                payloads=[Reply("ba").to_json()],
+                inbox_id=None,
+                now=clock(),
+                claimed_by=a.pipeline.worker_id,
+                lease=a.pipeline.outbox_lease,
+            )
+        monkeypatch.setattr(q, "mark_outbox", slow_mark)
+        await a.pipeline.deliver(rows)
+        assert sent == {"778": ["ba"]}
+        clock.advance(seconds=5)  # far past the lease of the send
+        await asyncio.sleep(0.5)  # A's renewals (every 0.1 s) go on while the mark waits
+        assert await b.pipeline.sweep_outbox() == 0
+        marks_may_go.set()
+        for w in (a, b):
+            await w.pipeline.drain(10)
+        assert sent == {"778": ["ba"]}
+        async with a.db.read() as conn:
+            assert [r[0] for r in await conn.execute(select(_OUT.c.status))] == ["sent"]
+    finally:
+        marks_may_go.set()
+        for w in (a, b):
             await w.close()
