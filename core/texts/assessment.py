@@ -38,8 +38,7 @@ ASK_AWARD = (
 AWARD_CHOICE = "{title} ({state})"
 AWARD_STATE = "{name}: {verdict}"
 BAD_AWARD = (
-    "Vui lòng chọn một hình thức khen thưởng trong danh sách: bấm nút hoặc gõ số thứ tự từ 1 "
-    "đến {n}."
+    "Vui lòng chọn một hình thức khen thưởng trong danh sách: gõ số thứ tự từ 1 đến {n}."
 )
 AWARD_UNKNOWN = (
     "Hình thức khen thưởng “{text}” không áp dụng cho {unit} hoặc không có tiêu chí do {office} "

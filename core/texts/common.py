@@ -124,7 +124,7 @@ CANCELLED_DRAFT_KEPT = (
     "Anh/Chị có muốn tiếp tục phần đang làm không."
 )
 NOTHING_TO_CANCEL = "Hiện không có thao tác nào đang dở."
-MENU = "Vui lòng chọn một việc dưới đây: bấm nút, gõ số thứ tự hoặc gõ tên lệnh."
+MENU = "Vui lòng chọn một trong các việc sau: gõ số thứ tự hoặc tên lệnh."
 NOT_UNDERSTOOD = "Xin lỗi, bot chưa hiểu yêu cầu. " + MENU
 NOT_UNDERSTOOD_UNREGISTERED = (
     "Tài khoản này chưa đăng ký. Vui lòng gửi /start kèm mã đăng ký do Phòng Nội vụ cấp."
@@ -169,7 +169,7 @@ FORM_SUMMARY_EMPTY = "chưa trả lời"
 FORM_CONFIRM = "Xác nhận gửi"
 FORM_EDIT = "Sửa một mục"
 FORM_LATER = "Để sau"
-FORM_CONFIRM_HELP = "Vui lòng chọn: bấm nút, gõ số thứ tự, hoặc gõ “xác nhận”."
+FORM_CONFIRM_HELP = "Vui lòng chọn một trong các mục sau: gõ số thứ tự của mục hoặc gõ “xác nhận”."
 FORM_PICK_ITEM = "Vui lòng gõ số thứ tự mục cần sửa (từ 1 đến {n})."
 FORM_LATER_SAVED = (
     "Đã lưu tạm {title}. Khi cần tiếp tục, Anh/Chị gõ lại lệnh {command}; các câu đã trả lời "
@@ -178,7 +178,7 @@ FORM_LATER_SAVED = (
 FORM_RESUME = "Anh/Chị đang làm dở {title} (đã trả lời {done}/{n} câu)."
 FORM_RESUME_CONTINUE = "Tiếp tục phần đang làm"
 FORM_RESUME_RESTART = "Làm lại từ đầu"
-FORM_BAD_CHOICE = "Vui lòng chọn một trong các phương án: gõ số thứ tự từ 1 đến {n} hoặc bấm nút."
+FORM_BAD_CHOICE = "Vui lòng chọn một trong các phương án: gõ số thứ tự từ 1 đến {n}."
 
 # -- /baocao --------------------------------------------------------------------------------
 

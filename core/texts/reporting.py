@@ -14,7 +14,7 @@ FORM_CANNOT_SKIP = "Mục này bắt buộc, không thể bỏ qua. Vui lòng tr
 FORM_STILL_MISSING = "Còn mục chưa trả lời. Vui lòng trả lời trước khi gửi."
 FORM_DATE_TOO_EARLY = "Ngày không được trước ngày {day}."
 FORM_STALE_BUTTON = "Nút vừa bấm thuộc một câu hỏi trước. Vui lòng trả lời câu hỏi hiện tại:"
-FORM_RESUME_HELP = "Vui lòng chọn: tiếp tục phần đang làm hoặc làm lại từ đầu (bấm nút hoặc gõ số)."
+FORM_RESUME_HELP = "Vui lòng chọn tiếp tục phần đang làm hoặc làm lại từ đầu: gõ số 1 hoặc 2."
 
 FORM_CAUTION_KEEP = "Vẫn giữ câu trả lời này"
 FORM_CAUTION_CHANGE = "Trả lời lại câu này"
@@ -22,7 +22,7 @@ FORM_STILL_WAITING = (
     "Bot vẫn đang xử lý câu trả lời vừa rồi, Anh/Chị vui lòng chờ trong giây lát "
     "(hoặc gõ “quay lại” để trả lời lại câu này)."
 )
-FORM_CAUTION_HELP = "Vui lòng chọn một trong hai phương án dưới đây (bấm nút hoặc gõ số 1, 2)."
+FORM_CAUTION_HELP = "Vui lòng chọn một trong hai phương án sau: gõ số thứ tự 1 hoặc 2."
 
 FORM_FILE_EXPECTED = (
     "Câu này cần Anh/Chị gửi tệp: bấm biểu tượng đính kèm rồi chọn tệp văn bản (PDF, DOC, DOCX) "
@@ -77,7 +77,7 @@ INITIATIVE_STATUSES = {
 INITIATIVE_MENU = "Anh/Chị muốn làm gì với mô hình, giải pháp, sáng kiến của {unit}?"
 INITIATIVE_MENU_NEW = "Đăng ký mô hình, giải pháp, sáng kiến mới"
 INITIATIVE_MENU_STATUS = "Cập nhật trạng thái"
-INITIATIVE_MENU_HELP = "Vui lòng chọn một việc: bấm nút hoặc gõ số 1, 2."
+INITIATIVE_MENU_HELP = "Vui lòng chọn một trong các việc sau: gõ số thứ tự 1 hoặc 2."
 INITIATIVE_NEW_TITLE = "đăng ký mô hình, giải pháp, sáng kiến của {unit}"
 INITIATIVE_NEW_INTRO = (
     "Đăng ký mô hình, giải pháp, sáng kiến về cải cách hành chính của {unit}. Bot sẽ hỏi {n} câu."

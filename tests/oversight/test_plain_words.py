@@ -129,6 +129,23 @@ def test_no_text_a_person_reads_says_chien_dich() -> None:
     assert not found
 
 
+def test_no_text_says_bam_nut() -> None:
+    """Zalo shows no buttons: no text tells people to "bấm nút" (issue 13)."""
+    import importlib
+    import pkgutil
+
+    import core.texts
+
+    found = []
+    for info in pkgutil.iter_modules(core.texts.__path__):
+        module = importlib.import_module(f"core.texts.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("__"):
+                continue
+            found += [(info.name, name) for t in _texts_in(value) if "bấm nút" in t.lower()]
+    assert not found
+
+
 def test_periods_inside_a_sentence_and_one_pair_of_parentheses() -> None:
     from core.domain.periods import Month, period_in_text
     from core.texts.oversight import with_command

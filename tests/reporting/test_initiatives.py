@@ -197,7 +197,7 @@ async def test_status_updates_keep_their_evidence_and_history_across_a_restart(
         await register_initiative(hoa, TITLE)
         msg = await hoa.say("/sangkien")
         assert "Anh/Chị muốn làm gì với mô hình, giải pháp, sáng kiến của Xã Bắc Sơn?" in msg
-        assert "chọn một việc" in await hoa.say("xem danh sách")
+        assert "chọn một trong các việc sau" in await hoa.say("xem danh sách")
         msg = await hoa.choose(2)
         assert "Câu 1/3. Anh/Chị cập nhật mô hình, giải pháp, sáng kiến nào?" in msg
         assert f"1. {TITLE} (Đã đăng ký)" in msg
