@@ -468,12 +468,8 @@ def _period_sheets(book: Book, data: ExportData) -> None:
         )
         head = [tx.COL_CODE, tx.COL_NAME, tx.COL_SUBMITTED]
         targets: list[object] = [None, Header(tx.COL_TARGET_ROW), None]
-        for ind in indicators:
-            suffix = f" ({ind.unit})" if ind.unit else ""
-            head += [
-                f"{ind.code} – {ind.short_label or ind.label}{suffix}",
-                f"{ind.code} – {tx.COL_MET}",
-            ]
+        for ind, name in zip(indicators, _indicator_names(indicators), strict=True):
+            head += [name, f"{name} – {tx.COL_MET}"]
             target = (
                 format_target(ind.target.op, ind.target.value, ind.type, unit=ind.unit)
                 if ind.target is not None
@@ -493,6 +489,27 @@ def _period_sheets(book: Book, data: ExportData) -> None:
                 fact = values.get((ref.id, ind.code, period)) if applies else None
                 row += _value_cells(data, ind, fact)
             book.append(row)
+
+
+def _indicator_names(indicators: Sequence[Indicator]) -> list[str]:
+    """Column names people read: the indicator's name and unit, never its code; names that
+    would repeat take the full label, and if still alike a running number."""
+
+    def named(ind: Indicator, full: bool) -> str:
+        suffix = f" ({ind.unit})" if ind.unit else ""
+        return f"{ind.label if full else (ind.short_label or ind.label)}{suffix}"
+
+    names = [named(ind, False) for ind in indicators]
+    names = [
+        named(ind, True) if names.count(name) > 1 else name
+        for ind, name in zip(indicators, names, strict=True)
+    ]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if names.count(name) == 1 else f"{name} ({seen[name]})")
+    return unique
 
 
 def _value_cells(data: ExportData, ind: Indicator, fact: ValueFact | None) -> list[object]:

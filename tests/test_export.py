@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import zipfile
@@ -93,13 +94,13 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
 
     march = wb["Tháng 3-2024"]
     head, targets = rows_of(march)[:2]
-    assert "T11 – Văn bản điện tử (%)" in head
-    assert targets[head.index("T11 – Văn bản điện tử (%)")] == "≥ 100%"
+    assert "Văn bản điện tử (%)" in head
+    assert targets[head.index("Văn bản điện tử (%)")] == "≥ 100%"
     ka_long = row_for(march, "P_KA_LONG")
-    assert ka_long["T11 – Văn bản điện tử (%)"] == 95.5  # a number, not "95,5%"
-    assert ka_long["T11 – Đạt"] == "Chưa đạt"
-    assert ka_long["T04 – Đạt"] == "Đạt"
-    assert ka_long["T09 – Thanh toán điện tử trong giải quyết TTHC"] == "Có"
+    assert ka_long["Văn bản điện tử (%)"] == 95.5  # a number, not "95,5%"
+    assert ka_long["Văn bản điện tử (%) – Đạt"] == "Chưa đạt"
+    assert ka_long["Dịch vụ công trực tuyến toàn trình (%) – Đạt"] == "Đạt"
+    assert ka_long["Thanh toán điện tử trong giải quyết TTHC"] == "Có"
     submitted = ka_long["Thời điểm nộp"]
     assert isinstance(submitted, datetime)
     assert (submitted.day, submitted.month, submitted.hour) == (3, 4, 10)  # Vietnam time
@@ -107,7 +108,7 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
     assert all(r[0] != "BDV_TU" for r in rows_of(march)[2:])
 
     once = wb["Một lần trong năm 2024"]
-    assert row_for(once, "P_KA_LONG")["T12 – Chỉ số CCHC năm 2023"] == "Khá"
+    assert row_for(once, "P_KA_LONG")["Chỉ số CCHC năm 2023"] == "Khá"
 
     docs = wb["Văn bản"]
     late = row_for(docs, "TTTTVH")
@@ -115,6 +116,33 @@ async def test_workbook_has_a_sheet_per_period_with_typed_values_and_targets(
     assert isinstance(late["Hạn nộp"], datetime)  # a date cell (openpyxl reads it as datetime)
     assert late["Hạn nộp"].date() == date(2024, 3, 31)
     assert row_for(docs, "P_KA_LONG")["Đúng hạn"] == "Có"
+
+
+async def test_no_header_cell_shows_an_internal_code(
+    db: Database, campaign: Campaign, tmp_path: Path
+) -> None:
+    """Issue 13: column headers name indicators in Vietnamese, never by code; each one once."""
+    await history(db, campaign)
+    path = tmp_path / "tong-hop.xlsx"
+    await export_workbook(db, campaign, path, today=date(2024, 4, 10))
+    wb = load_workbook(path)
+    code = re.compile(r"\b[A-Z]\d{2}[A-Z]?\b|\bD_[A-Z]+\b")
+    for sheet in wb.worksheets:
+        head = [str(c.value) for c in sheet[1] if c.value is not None]
+        assert not [h for h in head if code.search(h)], sheet.title
+        assert len(head) == len(set(head)), sheet.title
+
+
+def test_indicators_with_the_same_name_stay_apart(campaign: Campaign) -> None:
+    from documents.workbook import _indicator_names
+
+    t11 = next(i for i in campaign.indicators if i.code == "T11")
+    same = t11.model_copy(update={"code": "T99", "unit": "văn bản"})
+    twin = t11.model_copy(update={"code": "T98"})
+    names = _indicator_names([t11, same, twin])
+    assert names[1] == "Văn bản điện tử (văn bản)"
+    assert len(set(names)) == 3
+    assert all("T1" not in n and "T9" not in n for n in names)
 
 
 async def test_workbook_is_formatted_for_a_clerk_with_the_overview_as_a_native_chart(
@@ -139,7 +167,7 @@ async def test_workbook_is_formatted_for_a_clerk_with_the_overview_as_a_native_c
     assert march["E1"].font.b
     head = [c.value for c in march[1]]
     ka_long = next(r for r in march.iter_rows(min_row=3) if r[0].value == "P_KA_LONG")
-    percent = ka_long[head.index("T11 – Văn bản điện tử (%)")]
+    percent = ka_long[head.index("Văn bản điện tử (%)")]
     assert percent.value == 95.5
     assert percent.number_format == '0.0"%"'
     assert ka_long[head.index("Thời điểm nộp")].number_format == "dd/mm/yyyy hh:mm"
