@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.messages import Attachment, Choice
 from core.texts import yearend as ty
+from core.vntext import slug
 from documents import drafts
 from documents.drafts.model import Scope
 from handlers import drafting
@@ -26,6 +27,13 @@ TOPIC = "letter.topic"
 
 def _path(ctx: Ctx, suffix: str) -> Path:
     return ctx.services.settings.data_dir / "drafts" / f"{uuid.uuid4().hex}{suffix}"
+
+
+def _topic_slug(data: drafting.CityData, code: str) -> str:
+    """The letter's file name from its Vietnamese topic, never the code: `gui-van-ban-phat-dong`."""
+    ind = data.campaign.indicator(code)
+    title = (ind.short_label or ind.label) if ind is not None else None
+    return slug(title or drafting.topic_title(data.campaign, code) or "") or "van-ban"
 
 
 async def _city(ctx: Ctx, kinds: frozenset[str] | None) -> drafting.CityData:
@@ -131,5 +139,7 @@ async def on_topic(ctx: Ctx) -> None:
         ty.LETTER_READY.format(
             title=title, n=len(letter.items), as_of=data.as_of.strftime("%d/%m/%Y %H:%M")
         ),
-        attachment=Attachment(str(path), file_name=ty.FILE_LETTER.format(code=code.lower())),
+        attachment=Attachment(
+            str(path), file_name=ty.FILE_LETTER.format(topic=_topic_slug(data, code))
+        ),
     )

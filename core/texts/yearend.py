@@ -128,7 +128,7 @@ FILE_MINUTES = "bien-ban-{unit}.docx"
 FILE_SUMMARY = "tong-ket-{year}.docx"
 FILE_ANNEX = "tong-ket-{year}-phu-luc.xlsx"
 FILE_CITY_PROPOSAL = "to-trinh-thanh-pho-{year}.docx"
-FILE_LETTER = "cong-van-don-doc-{code}.docx"
+FILE_LETTER = "cong-van-don-doc-{topic}.docx"
 SUMMARY_READY = (
     "Dự thảo báo cáo tổng kết phong trào thi đua năm {year} (số liệu đến {as_of}): "
     "{units} đơn vị, {met}/{targets} chỉ tiêu “100% đơn vị” đạt toàn thành phố."

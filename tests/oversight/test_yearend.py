@@ -157,3 +157,6 @@ async def test_tongket_and_congvan_files(
     assert attachment is not None
     assert Path(attachment.path).stat().st_size  # noqa: ASYNC240
     assert "đôn đốc" in docx_text(attachment.path).lower()
+    assert attachment.file_name == (  # from the deadline's title, no code
+        "cong-van-don-doc-gui-van-ban-phat-dong-phong-trao-thi-dua-ve-ubnd-thanh-pho.docx"
+    )
