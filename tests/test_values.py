@@ -34,6 +34,7 @@ from core.domain.values import (
     from_json,
     parse_money,
     parse_value,
+    parse_yes_no,
     rating_choices,
     to_json,
 )
@@ -106,6 +107,12 @@ ACCEPTED: list[tuple[str, str, Value, str]] = [
     ("yes_no", "có ạ", True, "Có"),
     ("yes_no", "dạ có", True, "Có"),
     ("yes_no", "Dạ, chưa ạ.", False, "Không"),
+    ("yes_no", "đã thực hiện", True, "Có"),
+    ("yes_no", "da thuc hien", True, "Có"),
+    ("yes_no", "Đã thực hiện xong ạ", True, "Có"),
+    ("yes_no", "chưa thực hiện", False, "Không"),
+    ("yes_no", "chua thuc hien", False, "Không"),
+    ("yes_no", "không thực hiện", False, "Không"),
     # rating (default scale, highest first in the list shown: 1 = Xuất sắc)
     ("rating", "kha", "Khá", "Khá"),
     ("rating", "Khá", "Khá", "Khá"),
@@ -657,3 +664,18 @@ def test_text_reads_back_its_formatting(text: str) -> None:
 def test_clean_text_is_kept_as_typed(text: str) -> None:
     text = unicodedata.normalize("NFC", text)
     assert parse_value("text", text).value == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("đã thực hiện", True),
+        ("da thuc hien", True),
+        ("Dạ, đã thực hiện ạ", True),
+        ("chưa thực hiện", False),
+        ("chua thuc hien", False),
+    ],
+)
+def test_parse_yes_no_reads_thuc_hien(text: str, expected: bool) -> None:
+    """Issue 13: "đã thực hiện" / "chưa thực hiện" are how units answer a yes/no indicator."""
+    assert parse_yes_no(text) is expected

@@ -393,6 +393,9 @@ _YES: Final = frozenset(
         "xong roi",
         "dat",
         "da dat",
+        "da thuc hien",
+        "da thuc hien xong",
+        "co thuc hien",
         "vang",
         "dung",
         "x",
@@ -417,6 +420,8 @@ _NO: Final = frozenset(
         "chua xong",
         "chua dat",
         "khong dat",
+        "chua thuc hien",
+        "khong thuc hien",
         "no",
         "n",
     }
