@@ -3,7 +3,8 @@
 per-unit view leads to `/danhgia`) and `/xuat` (the Excel export).
 
 Each reads the units in the admin's reach with a fixed number of statements (see
-`storage.queries.oversight`) and leaves the reckoning to `core.domain`.
+`storage.queries.oversight`), leaves the reckoning to `core.domain` and the layout of the
+messages to `handlers.oversight_views`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from documents import charts
+from handlers import oversight_views as views
 from handlers.admin_common import (
     ADMINS,
     VIEWERS,
@@ -96,7 +98,7 @@ async def overview_cmd(ctx: Ctx) -> None:
     fixes = await oversight.corrections(
         ctx.conn, campaign_id=ctx.campaign_id, kinds=reach.kinds
     )
-    text = tx.overview_text(
+    text = views.overview_text(
         ov,
         scope=reach.label,
         pending=pending,
@@ -157,7 +159,7 @@ async def overdue_cmd(ctx: Ctx) -> None:
         scoped.units, scoped.facts, today=today, deadlines=deadlines, tz=ctx.tz
     )
     # Paged like /khenthuong: PAGE_SIZE units named per reply, then "Xem tiếp".
-    text, rest = tx.overdue_text(
+    text, rest = views.overdue_text(
         items,
         campaign=ctx.campaign,
         today=today,
@@ -246,8 +248,8 @@ async def awards_cmd(ctx: Ctx) -> None:
             eligible=sum(1 for r in results if r.eligible),
             units=len(results),
         ),
-        *filter(None, [tx.awards_assessed_line(results, office=office_name(ctx))]),
-        tx.awards_order_line(results[0], campaign),
+        *filter(None, [views.awards_assessed_line(results, office=office_name(ctx))]),
+        views.awards_order_line(results[0], campaign),
         tx.AWARDS_LEGEND,
     ]
     if page == 1:  # the note once; later pages are the list itself
@@ -255,7 +257,7 @@ async def awards_cmd(ctx: Ctx) -> None:
     # Each unit once: as a choice, with its marks (not listed in the text and again as buttons).
     choices = [
         Choice(
-            tx.AWARDS_ROW.format(unit=r.unit.name, marks=tx.award_marks(r)),
+            tx.AWARDS_ROW.format(unit=r.unit.name, marks=views.award_marks(r)),
             f"/khenthuong {r.unit.code}",
         )
         for r in shown
@@ -278,7 +280,7 @@ def _award_detail(
     campaign, tz = ctx.campaign, ctx.tz
     unit, award = result.unit, result.award
     office = ctx.who.unit_code if ctx.who is not None else ""
-    lines = [tx.award_detail_text(result, campaign=campaign, tz=tz)]
+    lines = [views.award_detail_text(result, campaign=campaign, tz=tz)]
     others = [a for a in assessable_awards(campaign, unit, office) if a.code != award.code]
     if others:
         lines += ["", ta.OTHER_AWARDS.format(office=office_name(ctx))]

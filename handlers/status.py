@@ -5,7 +5,8 @@ may name any unit in reach (`/tinhtrang P_KA_LONG`), and a leader of the city an
 (they have no unit of their own to show, so a bare `/tinhtrang` asks them which). Criteria an
 officer decides (g0) show the officer's verdict and its date once given (`/danhgia`), not the
 officer's note. Reports and documents waiting for the head's sign-off, or returned by the
-head, are listed after the status (for the head: what waits for them).
+head, are listed after the status (for the head: what waits for them). The messages are laid
+out by `handlers.oversight_views`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from core.texts import leaders as tl
 from core.texts import oversight as tx
 from core.texts import succession as ts
 from handlers import document_reading, signoff
+from handlers import oversight_views as views
 from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
 from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
@@ -83,7 +85,7 @@ async def status(ctx: Ctx) -> None:
         )
     if not detail:
         # The verdict and what to do next; the whole status on request (issue 13).
-        brief = tx.unit_status_brief(state, result, campaign=campaign, tz=tz)
+        brief = views.unit_status_brief(state, result, campaign=campaign, tz=tz)
         more = (
             "/tinhtrang chitiet"
             if unit.code == who.unit_code
@@ -95,7 +97,7 @@ async def status(ctx: Ctx) -> None:
             ctx.reply(waiting)
         return
     await _whole_status(
-        ctx, unit, unit_id, tx.unit_status_parts(state, result, campaign=campaign, tz=tz)
+        ctx, unit, unit_id, views.unit_status_parts(state, result, campaign=campaign, tz=tz)
     )
 
 

@@ -1,8 +1,10 @@
 """Every Vietnamese sentence of status and oversight (/tinhtrang and the admins' commands).
 
 Register: polite administrative Vietnamese ("Anh/Chị", "vui lòng"), full diacritics; numbers
-and dates written the Vietnamese way (`61,2%`, `31/03/2024`). The functions below turn the
-domain's results into messages; they hold no logic beyond choosing words.
+and dates written the Vietnamese way (`61,2%`, `31/03/2024`). The functions below are the
+small formatters and the criterion renderers the handlers and the digests share; they hold no
+logic beyond choosing words. The whole `/tinhtrang`, `/tonghop`, `/quahan` and `/khenthuong`
+messages are laid out in `handlers/oversight_views.py`.
 """
 
 from __future__ import annotations
@@ -19,17 +21,13 @@ from core.campaign.schema import (
     InitiativeRegisteredCheck,
     RatingAtLeastCheck,
 )
-from core.domain.awards import AwardResult, CriterionResult, Outcome
+from core.domain.awards import CriterionResult, Outcome
 from core.domain.periods import period_label
 from core.domain.status import (
     DeadlineLine,
     DeadlineState,
     IndicatorLine,
     IndicatorState,
-    KindSummary,
-    Overdue,
-    Overview,
-    UnitStatus,
 )
 from core.domain.values import format_date, format_number, format_percent, format_target
 from core.texts import assessment as ta
@@ -219,26 +217,6 @@ def with_command(state: str, command: str | None) -> str:
     return f"{state} (gõ {command})"
 
 
-def unit_status_text(
-    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
-) -> str:
-    """The unit's whole status (`/tinhtrang chitiet`)."""
-    return "\n\n".join(unit_status_parts(status, award, campaign=campaign, tz=tz))
-
-
-def unit_status_parts(
-    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
-) -> list[str]:
-    """The whole status as messages that each fit MAX_REPLY_CHARS: sections 1–4, then the
-    award's criteria."""
-    out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
-    out += _indicators_section(status)
-    out += ["", *_documents_section(status, tz)]
-    out += ["", *_initiatives_section(status)]
-    out += ["", *_deadlines_section(status, tz)]
-    return ["\n".join(out).strip(), "\n".join(_award_section(award, campaign, tz)).strip()]
-
-
 STATUS_BRIEF_ALL_DONE = (
     "Đơn vị đã thực hiện đầy đủ các việc đến nay; chưa có việc nào cần làm ngay."
 )
@@ -255,172 +233,6 @@ STATUS_BRIEF_INITIATIVE = "Đăng ký mô hình, giải pháp, sáng kiến → 
 STATUS_DETAIL_CHOICE = "Xem chi tiết"
 #: A deadline this close (in days) is something to do now; later ones are only "hạn gần nhất".
 STATUS_SOON_DAYS = 30
-
-
-def unit_status_brief(
-    status: UnitStatus, award: AwardResult | None, *, campaign: Campaign, tz: ZoneInfo
-) -> str:
-    """The verdict and what to do next, in a few lines (issue 13); `unit_status_text` on request."""
-    todo = _todo(status, tz)
-    out = [STATUS_HEAD.format(unit=status.unit.name.upper(), today=fmt_date(status.today)), ""]
-    if todo:
-        out += [STATUS_BRIEF_TODO.format(n=len(todo)), *(f"• {t}" for t in todo)]
-    else:
-        out.append(STATUS_BRIEF_ALL_DONE)
-        later = status.upcoming(1)
-        if later:
-            d = later[0]
-            out.append(
-                STATUS_BRIEF_NEXT.format(title=d.deadline.title, state=deadline_state_text(d, tz))
-            )
-    not_met = [
-        short(line.indicator) for line in status.indicators if line.state is IndicatorState.NOT_MET
-    ]
-    if not_met:
-        out.append(STATUS_BRIEF_NOT_MET.format(items="; ".join(_more(not_met))))
-    if award is not None:
-        out.append(
-            STATUS_BRIEF_AWARD.format(
-                title=award.award.title, met=award.met, total=len(award.machine)
-            )
-        )
-    return "\n".join(out).strip()
-
-
-def _todo(status: UnitStatus, tz: ZoneInfo) -> list[str]:
-    """What the unit should do next, most pressing first."""
-    todo: list[str] = []
-    due = [line for line in status.indicators if line.state is not IndicatorState.NOT_DUE]
-    returned = [indicator_text(line) for line in due if line.state is IndicatorState.RETURNED]
-    if returned:
-        todo.append(
-            STATUS_BRIEF_RETURNED.format(n=len(returned), items="; ".join(_more(returned, 2)))
-        )
-    missing = [
-        line for line in due if line.state in (IndicatorState.MISSING, IndicatorState.SKIPPED)
-    ]
-    if missing:
-        todo.append(STATUS_BRIEF_MISSING.format(n=len(missing), month=status.month.in_text))
-    if status.previous_month is not None and status.previous_missing:
-        todo.append(
-            STATUS_BRIEF_PREVIOUS.format(
-                n=len(status.previous_missing), month=status.previous_month.in_text
-            )
-        )
-    for doc in status.documents:
-        if doc.fact is not None and doc.fact.review_status == "returned":
-            command = doc.deadline.deadline.command if doc.deadline else None
-            todo.append(
-                STATUS_BRIEF_DOC_RETURNED.format(
-                    label=doc.label,
-                    comment=doc.fact.review_comment or "",
-                    hint=f" → {command}" if command else "",
-                ).replace(": “”", "")
-            )
-    for d in status.upcoming():
-        if d.state is DeadlineState.OVERDUE or d.days <= STATUS_SOON_DAYS:
-            command = d.deadline.command
-            todo.append(
-                STATUS_BRIEF_DEADLINE.format(
-                    title=d.deadline.title,
-                    state=deadline_state_text(d, tz),
-                    hint=f" → {command}" if command else "",
-                )
-            )
-    by_deadline = any(d.deadline.fulfilled_by.initiative for d in status.deadlines)
-    if not by_deadline and not any(i.live for i in status.initiatives):
-        todo.append(STATUS_BRIEF_INITIATIVE)
-    return todo
-
-
-def _indicators_section(status: UnitStatus) -> list[str]:
-    lines = status.indicators
-    if not lines:
-        return [STATUS_NO_INDICATORS.format(unit=status.unit.name)]
-    due = [line for line in lines if line.state is not IndicatorState.NOT_DUE]
-    counts = [
-        words.format(n=n)
-        for state, words in COUNT_WORDS
-        if (n := sum(1 for line in due if line.state is state))
-    ]
-    out = [STATUS_INDICATORS.format(month=status.month.label, counts=", ".join(counts) or "–")]
-    for heading, states in (
-        (STATUS_NOT_MET, (IndicatorState.NOT_MET,)),
-        (STATUS_RETURNED, (IndicatorState.RETURNED,)),
-        (STATUS_MISSING, (IndicatorState.MISSING, IndicatorState.SKIPPED)),
-    ):
-        chosen = [indicator_text(line) for line in due if line.state in states]
-        if chosen:
-            out.append(heading)
-            out += [f"• {t}" for t in _more(chosen, 5)]
-    done = [short(line.indicator) for line in due if line.done]
-    if done:
-        out.append(STATUS_MET.format(items="; ".join(_more(done, 4))))
-    if not_due := len(lines) - len(due):
-        out.append(STATUS_NOT_DUE.format(n=not_due))
-    if status.previous_month is not None and status.previous_missing:
-        names = [short(line.indicator) for line in status.previous_missing]
-        out.append(
-            STATUS_PREVIOUS.format(
-                month=status.previous_month.in_text, items="; ".join(_more(names))
-            )
-        )
-    if any(not line.done for line in due) or status.previous_missing:
-        out.append(STATUS_REPORT_HINT)
-    return out
-
-
-def _documents_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
-    if not status.documents:
-        return [STATUS_NO_DOCUMENTS]
-    out = [STATUS_DOCUMENTS]
-    for doc in status.documents:
-        parts = []
-        if doc.deadline is not None:
-            parts.append(deadline_state_text(doc.deadline, tz, sent=True))
-        elif doc.fact is not None:
-            day = fmt_date(doc.fact.first_submitted_at.astimezone(tz).date())
-            parts.append(STATUS_DOC_SENT.format(day=day))
-        if doc.fact is not None:
-            state = DOC_STATES.get(doc.fact.review_status, doc.fact.review_status)
-            if doc.fact.review_status == "returned" and doc.fact.review_comment:
-                state += f": “{doc.fact.review_comment}”"
-            parts.append(state)
-        elif doc.deadline is not None and doc.deadline.deadline.command:
-            parts.append(f"→ {doc.deadline.deadline.command}")
-        out.append(f"• {doc.label}: " + "; ".join(parts))
-    return out
-
-
-def _initiatives_section(status: UnitStatus) -> list[str]:
-    live = [i for i in status.initiatives if i.live]
-    if not live:
-        return [STATUS_NO_INITIATIVES]
-    items = [
-        f"{INITIATIVE_KINDS.get(i.kind, INITIATIVE_KINDS['sang_kien'])} “{i.title}” – "
-        f"{INITIATIVE_STATES.get(i.status, i.status)}"
-        for i in live
-    ]
-    return [STATUS_INITIATIVES.format(n=len(live)), *(f"• {t}" for t in _more(items))]
-
-
-def _deadlines_section(status: UnitStatus, tz: ZoneInfo) -> list[str]:
-    upcoming = status.upcoming()
-    if not upcoming:
-        return [STATUS_NO_DEADLINES]
-    out = [STATUS_DEADLINES]
-    for d in upcoming:
-        state = with_command(deadline_state_text(d, tz), d.deadline.command)
-        out.append(f"• {d.deadline.title}: {state}")
-    return out
-
-
-def _award_section(award: AwardResult | None, campaign: Campaign, tz: ZoneInfo) -> list[str]:
-    if award is None:
-        return [STATUS_AWARD_NONE]
-    head = STATUS_AWARD.format(title=award.award.title, met=award.met, total=len(award.machine))
-    lines = [criterion_text(c, campaign=campaign, tz=tz, for_unit=True) for c in award.criteria]
-    return [head, *(f"• {line}" for line in lines)]
 
 
 # -- award criteria ---------------------------------------------------------------------------
@@ -555,56 +367,6 @@ CHART_TIMELINESS = "Thời hạn thực hiện đúng hạn (%)"
 CHART_AXIS = "Tỷ lệ (%)"
 
 
-def kind_line(s: KindSummary) -> str:
-    complete = f"{s.complete_units}/{s.owing_units}"
-    timely = ratio(s.on_time, s.due) if s.due else "chưa có thời hạn đã qua"
-    return f"• {s.label}: {complete} · {fmt_pct(s.completeness)} · {timely}"
-
-
-def overview_text(
-    ov: Overview,
-    *,
-    scope: str,
-    pending: int,
-    returned: int,
-    corrected: int,
-    mean_hours: float | None,
-    acts: bool = True,
-) -> str:
-    """The overview; for a reader who does not act (a leader), without the commands that do."""
-    t = ov.total
-    out = [
-        OVERVIEW_HEAD.format(
-            month=ov.month.label, scope=scope, units=t.units, today=fmt_date(ov.today)
-        ),
-        "",
-        OVERVIEW_REPORTS.format(
-            month=ov.month.in_text,
-            complete=ratio(t.complete_units, t.owing_units),
-            reported=ratio(t.reported, t.expected),
-        ),
-        OVERVIEW_DEADLINES.format(
-            due=t.due,
-            on_time=ratio(t.on_time, t.due),
-            late=t.late,
-            overdue=t.overdue,
-        )
-        if t.due
-        else OVERVIEW_NO_DEADLINES,
-        (OVERVIEW_REVIEW if acts else OVERVIEW_REVIEW_READER).format(pending=pending),
-    ]
-    if returned:
-        mean = (
-            OVERVIEW_MEAN.format(hours=format_number(mean_hours, 1))
-            if mean_hours is not None
-            else ""
-        )
-        out.append(OVERVIEW_CORRECTIONS.format(returned=returned, corrected=corrected, mean=mean))
-    foot = OVERVIEW_FOOT if acts else OVERVIEW_FOOT_READER
-    out += ["", OVERVIEW_BY_KIND, *(kind_line(s) for s in ov.kinds), "", foot]
-    return "\n".join(out)
-
-
 # -- /quahan ---------------------------------------------------------------------------------
 
 OVERDUE_HEAD = "ĐƠN VỊ QUÁ HẠN – số liệu đến ngày {today} ({scope})"
@@ -618,69 +380,6 @@ OVERDUE_FOOT = "Gõ /dondoc để nhắc các đơn vị chưa thực hiện."
 OVERDUE_MORE = "Xem tiếp ({n} đơn vị)"
 OVERDUE_PAGE = "Trang {page}/{pages}."
 OVERDUE_CONTINUED = "tiếp"
-
-
-def overdue_text(
-    items: Sequence[Overdue],
-    *,
-    campaign: Campaign,
-    today: date,
-    scope: str,
-    acts: bool = True,
-    page: int = 1,
-    page_size: int = 0,
-) -> tuple[str, int]:
-    """Per deadline past due: the units still owing it, grouped by kind (and, for one who
-    acts, how to urge them). With `page_size`, only that many units of the list are named
-    on `page`; returns the text and how many units are left for the next pages."""
-    if not any(o.units for o in items):
-        return OVERDUE_NONE.format(scope=scope, today=fmt_date(today)), 0
-    kinds = {k.code: i for i, k in enumerate(campaign.unit_kinds)}
-    labels = {k.code: k.label for k in campaign.unit_kinds}
-    # Every unit owing a deadline, in the order listed: deadline, kind, as found.
-    rows = [
-        (n, u.kind, u.name)
-        for n, o in enumerate(items)
-        for u, _d in sorted(o.units, key=lambda ud: kinds.get(ud[0].kind, len(kinds)))
-    ]
-    size = page_size or len(rows)
-    pages = max(1, -(-len(rows) // size))
-    page = min(max(1, page), pages)
-    shown = rows[(page - 1) * size : page * size]
-    before = {(n, k) for n, k, _ in rows[: (page - 1) * size]}
-    out = [OVERDUE_HEAD.format(today=fmt_date(today), scope=scope)]
-    if pages > 1:
-        out[0] += " " + OVERDUE_PAGE.format(page=page, pages=pages)
-    listed = {n for n, _k, _name in shown}
-    for n, o in enumerate(items):
-        late = OVERDUE_LATE.format(late=o.late) if o.late else ""
-        due = fmt_date(o.deadline.due)
-        if not o.units:
-            if page == 1:
-                out += ["", OVERDUE_ALL_DONE.format(title=o.deadline.title, due=due, late=late)]
-            continue
-        if n not in listed:
-            continue
-        days = max(d for _u, d in o.units)
-        out.append("")
-        out.append(
-            OVERDUE_DEADLINE.format(
-                title=o.deadline.title, due=due, days=days, n=len(o.units), late=late
-            )
-        )
-        by_kind: dict[str, list[str]] = {}
-        for m, kind, name in shown:
-            if m == n:
-                by_kind.setdefault(kind, []).append(name)
-        totals: dict[str, int] = {}
-        for u, _d in o.units:
-            totals[u.kind] = totals.get(u.kind, 0) + 1
-        for kind, names in by_kind.items():
-            more = f", {OVERDUE_CONTINUED}" if (n, kind) in before else ""
-            out.append(f"• {labels.get(kind, kind)} ({totals[kind]}{more}): " + ", ".join(names))
-    if acts:
-        out += ["", OVERDUE_FOOT]
-    return "\n".join(out), len(rows) - page * size if page < pages else 0
 
 
 # -- /dondoc ---------------------------------------------------------------------------------
@@ -955,44 +654,3 @@ MARKS = {
 AWARDS_LEGEND = (
     "✓ đạt · ✗ chưa đạt · … chưa đủ căn cứ · – không áp dụng (tính là đạt) · ? chưa đánh giá"
 )
-
-
-def award_marks(result: AwardResult) -> str:
-    """Every criterion, the officers' ones included, in the award's order: `? ✓ ✗ –`."""
-    return " ".join(MARKS[c.outcome] for c in result.criteria)
-
-
-def awards_order_line(result: AwardResult, campaign: Campaign) -> str:
-    """Which criterion each mark of `award_marks` stands for, by name."""
-    return AWARDS_ORDER.format(
-        names=" · ".join(criterion_name(c, campaign) for c in result.criteria)
-    )
-
-
-def awards_assessed_line(results: Sequence[AwardResult], *, office: str) -> str:
-    """How far the officers' criteria are assessed across the ranked units ("" if none)."""
-    if not results or not results[0].assessed:
-        return ""
-    return ta.AWARDS_ASSESSED.format(
-        office=office,
-        ids=ta.ids(results[0].assessed),
-        done=sum(1 for r in results if not r.awaiting),
-        units=len(results),
-        qualified=sum(1 for r in results if r.qualified),
-    )
-
-
-def award_detail_text(result: AwardResult, *, campaign: Campaign, tz: ZoneInfo) -> str:
-    pending = result.eligible and not result.refused and result.awaiting
-    head = AWARDS_DETAIL_HEAD.format(
-        title=result.award.title,
-        unit=result.unit.name,
-        met=result.met,
-        total=len(result.machine),
-        eligible=AWARDS_ELIGIBLE if pending else "",
-    )
-    conclusion = ta.detail_conclusion(result)
-    body = [
-        f"• {criterion_text(c, campaign=campaign, tz=tz, detail=True)}" for c in result.criteria
-    ]
-    return "\n".join([head, *([conclusion] if conclusion else []), "", *body])
