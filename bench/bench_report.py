@@ -46,8 +46,8 @@ def answer_for(text: str, round_no: int = 0) -> str:
         return "có"
     if "1. Xuất sắc" in text:
         return "Khá"
-    if "Xác nhận gửi" in text:
-        return "1"
+    if "để xác nhận gửi" in text:
+        return "gửi"
     if "Đã gửi báo cáo" in text:
         return "/baocao"
     if "Anh/Chị báo cáo cho tháng nào" in text:

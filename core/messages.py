@@ -119,6 +119,9 @@ class Choice:
 
     label: str
     value: str
+    # What a person types to choose it ("gửi", "sửa 3"): where set on every choice, options are
+    # shown as words to type, never numbered, and a typed number is not a position.
+    typed: str = ""
 
 
 _VALUE_LABEL = re.compile(r"^(?:\d+|Tháng \d{1,2}/\d{4})$")
@@ -128,6 +131,11 @@ def typed_as_values(labels: Sequence[str]) -> bool:
     """Options whose labels are themselves what people type (numbers, months): a typed number
     is then that value, never a position, and the options are listed without numbers."""
     return bool(labels) and all(_VALUE_LABEL.match(str(label)) for label in labels)
+
+
+def typed_as_words(choices: Sequence[Choice]) -> bool:
+    """Options chosen by typing a word (`Choice.typed`), listed as words, not positions."""
+    return bool(choices) and all(c.typed for c in choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,10 @@ class Reply:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "text": self.text,
-            "choices": [[c.label, c.value] for c in self.choices],
+            "choices": [
+                [c.label, c.value, c.typed] if c.typed else [c.label, c.value]
+                for c in self.choices
+            ],
         }
         if self.attachment is not None:
             data["attachment"] = asdict(self.attachment)
@@ -163,6 +174,6 @@ class Reply:
         att = data.get("attachment")
         return cls(
             text=data["text"],
-            choices=tuple(Choice(lbl, v) for lbl, v in data["choices"]),
+            choices=tuple(Choice(*c) for c in data["choices"]),
             attachment=Attachment(**att) if att else None,
         )

@@ -314,7 +314,7 @@ async def broadcast(ctx: Ctx) -> None:
 def _audience(ctx: Ctx) -> list[str] | None:
     """The kinds chosen: one option's value, or several numbers `2, 3`; None if unreadable."""
     offered = ctx.data.get(OFFERED) or []
-    values = [str(v) for _label, v in offered]
+    values = [str(o[1]) for o in offered]
     if ctx.text in values:
         return [ctx.text]
     picked = []
@@ -337,7 +337,7 @@ async def broadcast_audience(ctx: Ctx) -> None:
     if picked is None:
         ctx.reply(
             tx.BROADCAST_BAD_AUDIENCE,
-            [Choice(label, v) for label, v in ctx.data.get(OFFERED) or []],
+            [Choice(o[0], o[1]) for o in ctx.data.get(OFFERED) or []],
         )
         return
     kinds = None if "all" in picked else sorted(set(picked))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.dates import local_date
-from core.messages import Attachment, Choice, Incoming, Kind, Reply, typed_as_values
+from core.messages import Attachment, Choice, Incoming, Kind, Reply, typed_as_values, typed_as_words
 from core.settings import Settings
 from core.vntext import fold
 from storage.queries.people import Identity
@@ -93,7 +93,9 @@ class Ctx:
         attachment: Attachment | None = None,
     ) -> None:
         self.replies.append(Reply(text=text, choices=tuple(choices), attachment=attachment))
-        if choices:
+        if choices and typed_as_words(choices):  # typed as words: "1" is not a position
+            self.data[OFFERED] = [[c.label, c.value, c.typed] for c in choices]
+        elif choices:
             self.data[OFFERED] = [[c.label, c.value] for c in choices]
         else:
             self.data.pop(OFFERED, None)
@@ -302,8 +304,10 @@ def _pick_offered(text: str, offered: Any) -> str:
     """Map `2` or an option's label (any case, with or without diacritics) to its value."""
     if not offered:
         return text
-    if text.isdigit() and typed_as_values([str(label) for label, _ in offered]):
-        for label, value in offered:  # the options are values: "4" is 4, never option 4
+    if text.isdigit() and any(len(o) > 2 for o in offered):
+        return text  # options typed as words: a number is for the screen's own handler
+    if text.isdigit() and typed_as_values([str(label) for label, *_ in offered]):
+        for label, value, *_ in offered:  # the options are values: "4" is 4, never option 4
             if str(label) == text:
                 return str(value)
         return text
@@ -313,7 +317,7 @@ def _pick_offered(text: str, offered: Any) -> str:
             return str(offered[idx][1])
         return text
     folded = fold(text)
-    for label, value in offered:
+    for label, value, *_ in offered:
         if fold(str(label)) == folded:
             return str(value)
     return text

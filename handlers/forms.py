@@ -436,7 +436,7 @@ async def on_message(ctx: Ctx) -> None:
 
 def _offered(ctx: Ctx, value: str) -> bool:
     """Whether `value` is one of the choices the last reply offered."""
-    return any(str(v) == value for _, v in ctx.data.get(OFFERED) or ())
+    return any(str(o[1]) == value for o in ctx.data.get(OFFERED) or ())
 
 
 def _repeat(ctx: Ctx, form: Form) -> None:
@@ -827,6 +827,12 @@ async def _on_confirm(ctx: Ctx, form: Form) -> None:
         await kind.save(ctx, form)
         drop_draft(ctx, form.draft_key)
         return
+    item = _item_to_edit(choice, len(form.questions))
+    if item is not None:  # "sửa 3", or "3": the items are the only numbers on the screen
+        form.i, form.step, form.editing = item - 1, ASK, True
+        _save(ctx, form)
+        _ask(ctx, form)
+        return
     if choice in ("edit", "sua", "sua mot muc"):
         form.step = PICK
         _save(ctx, form)
@@ -839,6 +845,16 @@ async def _on_confirm(ctx: Ctx, form: Form) -> None:
         return
     ctx.reply(texts.FORM_CONFIRM_HELP)
     _summary(ctx, form)
+
+
+def _item_to_edit(folded: str, n: int) -> int | None:
+    """The item named by "sửa 3" (or a bare "3") on the summary, if it is one of its items."""
+    words = folded.split()
+    if len(words) == 2 and words[0] == "sua":
+        words = words[1:]
+    if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= n:
+        return int(words[0])
+    return None
 
 
 async def _on_pick(ctx: Ctx, form: Form) -> None:
@@ -906,8 +922,12 @@ def _summary(ctx: Ctx, form: Form, *, intro: str = "") -> None:
     ctx.reply(
         f"{intro}\n\n{body}" if intro else body,
         [
-            Choice(texts.FORM_CONFIRM, "confirm"),
-            Choice(texts.FORM_EDIT, "edit"),
-            Choice(texts.FORM_LATER, "later"),
+            Choice(texts.FORM_CONFIRM, "confirm", texts.FORM_CONFIRM_TYPED),
+            Choice(
+                texts.FORM_EDIT,
+                "edit",
+                texts.FORM_EDIT_TYPED.format(i=min(3, len(form.questions))),
+            ),
+            Choice(texts.FORM_LATER, "later", texts.FORM_LATER_TYPED),
         ],
     )

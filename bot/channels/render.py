@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from core.messages import Reply, typed_as_values
+from core.messages import Reply, typed_as_values, typed_as_words
 
 
 def with_numbered_options(reply: Reply) -> str:
     """The reply's text with its choices listed as `1. …`, which every channel can show."""
     if not reply.choices:
         return reply.text
+    if typed_as_words(reply.choices):  # words to type, so a "1" is never an action
+        from core.texts import common as texts
+
+        typed = texts.TYPE_ONE_OF.format(options=" · ".join(c.typed for c in reply.choices))
+        return reply.text.rstrip() + "\n\n" + typed
     if typed_as_values([c.label for c in reply.choices]):  # "4" is 4 codes, not option 4
         return reply.text.rstrip() + "\n\n" + "  ·  ".join(c.label for c in reply.choices)
     lines = [f"{i}. {c.label}" for i, c in enumerate(reply.choices, start=1)]

@@ -26,7 +26,16 @@ from core.channel import (
     Unreachable,
     send_pieces,
 )
-from core.messages import Attachment, Choice, FileRef, Incoming, Kind, Reply, typed_as_values
+from core.messages import (
+    Attachment,
+    Choice,
+    FileRef,
+    Incoming,
+    Kind,
+    Reply,
+    typed_as_values,
+    typed_as_words,
+)
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -124,7 +133,8 @@ def _keyboard(choices: tuple[Choice, ...]) -> Any:
 
     if any(len(c.value.encode()) > CALLBACK_DATA_LIMIT for c in choices):
         return None  # numbered options in the text still work
-    numbered = not typed_as_values([c.label for c in choices])  # a "4" button is 4 itself
+    # a "4" button is 4 itself; a word's button is its label
+    numbered = not (typed_as_values([c.label for c in choices]) or typed_as_words(choices))
     rows = [
         [
             InlineKeyboardButton(

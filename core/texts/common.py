@@ -169,12 +169,19 @@ FORM_SUMMARY_EMPTY = "chưa trả lời"
 FORM_CONFIRM = "Xác nhận gửi"
 FORM_EDIT = "Sửa một mục"
 FORM_LATER = "Để sau"
-FORM_CONFIRM_HELP = "Vui lòng chọn một trong các mục sau: gõ số thứ tự của mục hoặc gõ “xác nhận”."
+# Where there are no buttons the summary's actions are words to type (its items are numbered).
+FORM_CONFIRM_TYPED = "“gửi” để xác nhận gửi"
+FORM_EDIT_TYPED = "“sửa {i}” để sửa mục {i}"
+FORM_LATER_TYPED = "“để sau”"
+FORM_CONFIRM_HELP = (
+    "Vui lòng gõ “gửi” để xác nhận gửi, “sửa” kèm số thứ tự mục cần sửa, hoặc “để sau”."
+)
 FORM_PICK_ITEM = "Vui lòng gõ số thứ tự mục cần sửa (từ 1 đến {n})."
 FORM_LATER_SAVED = (
     "Đã lưu tạm {title}. Khi cần tiếp tục, Anh/Chị gõ lại lệnh {command}; các câu đã trả lời "
     "vẫn được giữ nguyên."
 )
+TYPE_ONE_OF = "Gõ: {options}"
 FORM_RESUME = "Anh/Chị đang làm dở {title} (đã trả lời {done}/{n} câu)."
 FORM_RESUME_CONTINUE = "Tiếp tục phần đang làm"
 FORM_RESUME_RESTART = "Làm lại từ đầu"

@@ -55,6 +55,9 @@ class FileServer:
         return web.Response(body=data, content_type="application/octet-stream")
 
 
+SUMMARY_WORDS = ("confirm", "edit", "later")  # a form summary's unnumbered buttons
+
+
 class Person:
     """One person's chat with the bot; every method returns the bot's next message."""
 
@@ -86,8 +89,10 @@ class Person:
             buttons = [b for b in last.buttons if b[1] is not None]
             assert len(buttons) >= n, f"no button {n} in {last!r}: {last.buttons}"
             label, data = buttons[n - 1]
-            assert label.startswith(f"{n}. ")
+            assert label.startswith(f"{n}. ") or data in SUMMARY_WORDS
             await self.user.raw.press_button(last, data)
+        elif "để xác nhận gửi" in (self.user.messages or [""])[-1]:  # words, not positions
+            await self.user.send_text(("gửi", "sửa", "để sau")[n - 1])
         else:
             await self.user.send_text(str(n))
         return await self.next()

@@ -244,7 +244,7 @@ async def test_a_head_who_left_does_not_hold_up_what_waited_for_them(
         await conn.execute(m.update().where(m.c.person_id == hung_id).values(active=False))
     # Sent again unchanged, the report counts at once.
     await lan.say("/baocao 2/2024")
-    msg = await lan.choose(1)  # "Xác nhận gửi" on the summary of what was sent
+    msg = await lan.say("gửi")  # "Xác nhận gửi" on the summary of what was sent
     assert "Đơn vị chưa có thủ trưởng đăng ký" in msg
     assert (await sign_off_states(bot))["2024-02"] == "confirmed"
     assert "Xã Hải Sơn – báo cáo tháng 2/2024" in await ha.say("/duyet")
