@@ -190,7 +190,7 @@ async def test_assess_not_met_then_change_to_met_keeps_the_first_in_the_history(
     await desk.send(ha, "bỏ qua")
     await desk.send(ha, "bỏ qua")  # i1 left to the unit's report
     await desk.send(ha, "bỏ qua")
-    same = await desk.send(ha, "1")
+    same = await desk.send(ha, "gửi")  # the summary's action is a word, not a number
     assert (
         "• gương mẫu chấp hành chủ trương, pháp luật: đạt – không thay đổi so với đánh giá trước"
         in same.text
