@@ -44,12 +44,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, select
 
 from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from core.conversation import Ctx, Router, Services
 from core.domain.periods import Month, period_for
 from core.domain.values import format_value, to_json
 from core.messages import Incoming, Kind, Reply
 from core.runtime import tune_gc
 from core.settings import Settings
-from handlers.conversation import Ctx, Router, Services
 from storage.db import Database, upgrade
 from storage.models import (
     Document,

@@ -19,10 +19,10 @@ from bot.pipeline import Pipeline
 from bot.shared_rate import RedisLink, SharedRateLimiters, namespace_for
 from bot.state import DatabaseStateStore, StateStore
 from core.channel import Channel
+from core.conversation import Router, Services
 from core.ratelimit import Limits, RateLimiters
 from core.settings import Settings
 from handlers import build_router
-from handlers.conversation import Router, Services
 from storage.campaign_sync import active_campaign_id, ensure_campaign_loaded
 from storage.db import Database
 from storage.files import FileStore

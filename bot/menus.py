@@ -7,7 +7,7 @@ role's menu never offers what the router refuses that role.
 
 Menus are set outside the database transaction, by one background worker per messenger:
 
-- a handler asks with `handlers.conversation.refresh_menu(ctx)`; the pipeline runs the
+- a handler asks with `core.conversation.refresh_menu(ctx)`; the pipeline runs the
   request after the update commits (`Ctx.after_commit`), and the worker reads the chat's
   role from the database then, so a request is idempotent and the latest state wins;
 - at start-up the worker queues every active chat whose role has a menu of its own, which
@@ -31,8 +31,8 @@ from functools import partial
 from typing import Protocol
 
 from core.channel import Rejected, RetryAfter, Transient, Unreachable
+from core.conversation import Router
 from core.ratelimit import ChannelLimiter
-from handlers.conversation import Router
 from storage.db import Database
 from storage.models import Role
 from storage.queries.menus import chats_with_roles, role_of_chat

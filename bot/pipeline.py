@@ -48,10 +48,10 @@ from core.channel import (
     Transient,
     Unreachable,
 )
+from core.conversation import AfterCommit, Ctx, Router, Services
 from core.messages import Incoming, Reply
 from core.ratelimit import RateLimiters
 from core.texts import common as texts
-from handlers.conversation import AfterCommit, Ctx, Router, Services
 from storage.db import Database
 from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.queries import pipeline as q

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.conversation import Router
+from core.conversation import Router
 
 if TYPE_CHECKING:
     from core.campaign import Campaign

@@ -10,8 +10,8 @@ Who reaches which units is in `handlers.admin_common`.
 
 from __future__ import annotations
 
+from core.conversation import Router
 from handlers import admin_assess, admin_outreach, admin_overview, admin_review
-from handlers.conversation import Router
 
 router = Router()
 router.include(admin_overview.router)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from core.campaign.schema import Award, ReformTasksCheck, Unit
+from core.conversation import DRAFTS, Ctx, Router
 from core.domain.awards import (
     assessable_awards,
     machine_awards,
@@ -40,7 +41,6 @@ from handlers.admin_common import (
     office_name,
     require_reach,
 )
-from handlers.conversation import DRAFTS, Ctx, Router
 from storage.queries import assessments, audit, oversight
 from storage.queries.units import get_unit_by_code
 

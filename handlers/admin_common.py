@@ -16,11 +16,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from core.campaign.schema import Campaign, Deadline, Unit
+from core.conversation import Ctx
 from core.domain.status import ValueFact, effective_deadlines, meets_target
 from core.texts import common as texts
 from core.texts import oversight as tx
 from core.vntext import fold
-from handlers.conversation import Ctx
 from storage.models import Role
 from storage.queries import deadlines, oversight, people
 from storage.queries.standing import Scoped, scoped_units

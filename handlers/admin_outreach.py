@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.campaign.schema import Deadline, Indicator, Unit
+from core.conversation import OFFERED, Ctx, Router
 from core.domain.periods import Month, period_in_text, period_label
 from core.domain.status import (
     current_period,
@@ -38,7 +39,6 @@ from handlers.admin_common import (
     require_acting,
 )
 from handlers.common import PAGE_SIZE
-from handlers.conversation import OFFERED, Ctx, Router
 from storage.models import Role
 from storage.queries import audit, invites, oversight, people
 from storage.queries.standing import Scoped

@@ -13,6 +13,7 @@ import asyncio
 import uuid
 from pathlib import Path
 
+from core.conversation import Ctx, Router
 from core.domain.awards import (
     Assessments,
     AwardResult,
@@ -50,7 +51,6 @@ from handlers.admin_common import (
     require_reach,
 )
 from handlers.common import PAGE_SIZE, page_arg
-from handlers.conversation import Ctx, Router
 from handlers.export import collect, workbook_summary, write_workbook
 from storage.queries import assessments, audit, oversight
 from storage.queries.standing import award_results

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 
+from core.conversation import Ctx, Router
 from core.domain.periods import period_in_text, period_label
 from core.domain.status import report_month, status_month
 from core.messages import Attachment, Choice
@@ -40,7 +41,6 @@ from handlers.admin_common import (
     tell_unit,
     value_lines,
 )
-from handlers.conversation import Ctx, Router
 from storage.files import FileStore
 from storage.queries import audit, document_fields, oversight, yearend
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from core.conversation import Ctx, Router
 from core.messages import Attachment, Choice
 from core.texts import yearend as ty
 from core.vntext import slug
@@ -17,7 +18,6 @@ from documents import drafts
 from documents.drafts.model import Scope
 from handlers import drafting
 from handlers.admin_common import ADMINS, require_acting
-from handlers.conversation import Ctx, Router
 from storage.queries import audit
 
 router = Router()

@@ -12,13 +12,13 @@ from datetime import date
 from functools import partial
 from urllib.parse import urlsplit
 
+from core.conversation import Ctx, Router
 from core.domain.values import BadValue, format_date
+from core.identity import Identity
 from core.texts import reporting as texts
 from handlers import forms, lifespan
-from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import articles, audit
-from storage.queries.people import Identity
 
 router = Router()
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.conversation import FORM, Ctx, Router
 from core.messages import Choice, Kind
 from core.texts import common as texts
-from handlers.conversation import FORM, Ctx, Router
 
 router = Router()
 

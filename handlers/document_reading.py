@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from core.conversation import Ctx
 from core.domain.values import BadValue, parse_value
 from core.messages import Choice
 from core.texts import reading as tr
 from handlers.admin_common import Reach, require_reach
-from handlers.conversation import Ctx
 from storage.queries import audit, document_fields, documents, oversight
 
 FIELD_STATE = "review.doc_field"

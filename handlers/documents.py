@@ -28,17 +28,17 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.conversation import Ctx, Router
 from core.domain.values import BadValue, format_date, format_number
+from core.identity import Identity
 from core.texts import reading as tr
 from core.texts import reporting as texts
 from core.texts import signoff as ts
 from handlers import forms, lifespan, signoff
-from handlers.conversation import Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, FileStore
 from storage.models import REPORTERS
 from storage.queries import audit, document_fields, documents
 from storage.queries import signoff as signoff_q
-from storage.queries.people import Identity
 
 router = Router()
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, overload
 from zoneinfo import ZoneInfo
 
+from core.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
 from core.domain.periods import Month
 from core.domain.values import BadValue, format_date, format_number, parse_value
 from core.messages import Choice, Incoming, Kind
@@ -35,7 +36,6 @@ from core.texts import common as texts
 from core.texts import reporting as rtexts
 from core.vntext import fold
 from handlers import lifespan
-from handlers.conversation import DRAFTS, FORM, OFFERED, Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES, MIME, FileStore, sniff
 
 router = Router()

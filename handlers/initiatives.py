@@ -17,14 +17,14 @@ from functools import partial
 from typing import Any
 
 from core.campaign.schema import Campaign as CampaignDef
+from core.conversation import Ctx, Router
+from core.identity import Identity
 from core.messages import Choice
 from core.texts import reporting as texts
 from core.vntext import fold
 from handlers import forms, lifespan
-from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import audit, initiatives
-from storage.queries.people import Identity
 
 router = Router()
 

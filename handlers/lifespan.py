@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from core.campaign.schema import Campaign, Unit
+from core.conversation import Ctx
 from core.domain.periods import Month
 from core.texts import common as texts
-from handlers.conversation import Ctx
 
 WHAT = {
     "report": texts.UNIT_CLOSED_WHAT_REPORT,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.conversation import Ctx, Router, refresh_menu
 from core.dates import day_and_time
 from core.messages import Kind
 from core.texts import common as texts
 from core.texts import leaders as tl
 from handlers.common import commands_text
-from handlers.conversation import Ctx, Router, refresh_menu
 from storage.models import Role
 from storage.queries import audit, invites
 from storage.queries.invites import InviteInfo, Redeem, Throttle

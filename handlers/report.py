@@ -8,6 +8,7 @@ this module only builds the questions and saves the confirmed answers.
 from __future__ import annotations
 
 from core.campaign.schema import Indicator
+from core.conversation import Ctx, Router
 from core.dates import numeric_date
 from core.domain.periods import Month, offered_months, parse_month, period_for, period_in_text
 from core.domain.values import format_target
@@ -15,7 +16,6 @@ from core.messages import Choice
 from core.texts import common as texts
 from core.vntext import fold
 from handlers import forms, lifespan, signoff
-from handlers.conversation import Ctx, Router
 from storage.models import REPORTERS
 from storage.queries import audit, reports
 from storage.queries import signoff as signoff_q

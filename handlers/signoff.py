@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from core.conversation import Ctx, Router
 from core.domain.periods import period_in_text, period_label
 from core.domain.status import report_month
 from core.domain.values import format_date
@@ -28,7 +29,6 @@ from core.messages import Choice
 from core.texts import oversight as tx
 from core.texts import signoff as ts
 from handlers.admin_common import FOCAL_POINTS, tell_unit, value_lines
-from handlers.conversation import Ctx, Router
 from storage.models import Role
 from storage.queries import audit, documents, oversight, signoff
 

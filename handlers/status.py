@@ -12,6 +12,7 @@ out by `handlers.oversight_views`.
 from __future__ import annotations
 
 from core.campaign import Unit
+from core.conversation import Ctx, Router
 from core.domain.awards import applies, evaluate, machine_awards, predecessors_of
 from core.domain.status import unit_status
 from core.messages import Choice
@@ -21,7 +22,6 @@ from core.texts import succession as ts
 from handlers import document_reading, signoff
 from handlers import oversight_views as views
 from handlers.admin_common import LEADERS, UNIT_PEOPLE, admin_reach, deadlines_of, find_unit
-from handlers.conversation import Ctx, Router
 from storage.queries import assessments, oversight
 from storage.queries.units import get_unit_by_code
 

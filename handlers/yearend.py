@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.campaign.schema import Award, Deadline, Unit
+from core.conversation import Ctx, Router
 from core.domain.awards import evaluate
 from core.domain.values import format_date, format_number
 from core.messages import Attachment, Choice
@@ -25,7 +26,6 @@ from core.texts import yearend as ty
 from documents import drafts
 from handlers import drafting, forms
 from handlers.admin_common import ADMINS, admin_reach, deadlines_of, find_unit, tell_unit
-from handlers.conversation import Ctx, Router
 from storage.files import MAX_UPLOAD_BYTES
 from storage.queries import assessments, oversight, yearend
 from storage.queries.units import get_unit_by_code

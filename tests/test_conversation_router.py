@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.conversation import _pick_offered
 from core.vntext import fold
 from handlers import build_router
-from handlers.conversation import _pick_offered
 
 
 def test_fold_removes_diacritics_case_and_extra_spaces() -> None:
@@ -46,8 +46,8 @@ def test_commands_parse_with_bot_suffix_and_bare_words_only_when_idle() -> None:
 async def test_the_bots_own_follow_up_reaches_only_an_open_form() -> None:
     from typing import Any, cast
 
+    from core.conversation import FORM, Ctx, Router
     from core.messages import Incoming, Kind
-    from handlers.conversation import FORM, Ctx, Router
 
     seen: list[str] = []
     router = Router()

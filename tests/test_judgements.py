@@ -258,9 +258,9 @@ def test_a_moved_deadline_drops_its_note_about_the_old_date(campaign: Campaign) 
 def _ctx_of(campaign: Campaign, unit_code: str, unit_name: str, day: date):  # type: ignore[no-untyped-def]
     from typing import Any, cast
 
+    from core.conversation import Ctx, Services
+    from core.identity import Identity
     from core.messages import Incoming, Kind
-    from handlers.conversation import Ctx, Services
-    from storage.queries.people import Identity
 
     when = at(day)
     who = Identity(1, "Hoa", 1, unit_code, unit_name, "COMMUNE", "focal", "telegram", "1", when)

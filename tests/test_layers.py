@@ -2,7 +2,8 @@
 imports itself back through others (``TYPE_CHECKING`` imports included).
 
     entry points  bot/app.py, bot/cli.py, bot/demo.py, bot/__main__.py   import anything
-    engine        bot/ (pipeline, state, menus, channels)        handlers, schedules and below
+    engine        bot/ (pipeline, state, menus, channels)        documents, storage, core (the
+                                                                 handlers come in by injection)
     features      handlers/      schedules/                              never each other
     files         documents/                                             the ground only
     storage       storage/                                               the ground only
@@ -24,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "storage": frozenset({"core", "storage"}),
     "handlers": frozenset({"core", "documents", "storage", "handlers"}),
     "schedules": frozenset({"core", "documents", "storage", "schedules"}),
-    "bot": frozenset({"core", "documents", "storage", "handlers", "schedules", "bot"}),
+    "bot": frozenset({"core", "documents", "storage", "bot"}),
 }
 
 

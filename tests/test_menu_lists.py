@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.menus import MAX_COMMANDS, MAX_DESCRIPTION, default_menu, known_roles, role_menu
+from core.conversation import Router
+from core.identity import Identity
 from handlers import build_router
-from handlers.conversation import Router
 from storage.models import Role
-from storage.queries.people import Identity
 
 ROUTER = build_router()
 TELEGRAM_COMMAND = re.compile(r"[a-z0-9_]{1,32}")  # Telegram's rule for command names

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.pipeline import Pipeline
 from bot.state import DatabaseStateStore
+from core.conversation import Ctx, Router, Services
 from core.messages import Incoming, Kind
-from handlers.conversation import Ctx, Router, Services
 from storage.db import Database
 from storage.models import InboxUpdate, OutboxMessage, table
 from tests.conftest import make_settings

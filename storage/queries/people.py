@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.identity import Identity
 from storage.db import raw_sqlite
 from storage.models import ChatIdentity, Membership, Person, Unit, table
 from storage.types import utcnow
@@ -18,20 +19,6 @@ _C = table(ChatIdentity)
 _U = table(Unit)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who is writing: the person, their unit and their role there."""
-
-    person_id: int
-    full_name: str
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    unit_kind: str
-    role: str
-    channel: str
-    chat_id: str
-    last_seen_at: datetime
 
 
 _FIND_IDENTITY = (

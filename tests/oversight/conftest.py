@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.campaign import Campaign, bundled_campaign_path, load_campaign
+from core.conversation import Services
 from handlers import build_router
-from handlers.conversation import Services
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.harness import Clock

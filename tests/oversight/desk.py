@@ -11,8 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.conversation import Ctx, Router, Services
 from core.messages import Incoming, Kind, Reply
-from handlers.conversation import Ctx, Router, Services
 from storage.db import Database
 from storage.queries.people import find_identity
 

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from core.campaign import Campaign
+from core.conversation import Services
 from handlers import build_router
-from handlers.conversation import Services
 from schedules.digests import render_leader_digest
 from storage.db import Database
 from tests.conftest import make_settings

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.dates import local_date
+from core.identity import Identity
 from core.messages import Attachment, Choice, Incoming, Kind, Reply, typed_as_values, typed_as_words
 from core.settings import Settings
 from core.vntext import fold
-from storage.queries.people import Identity
 
 if TYPE_CHECKING:
     from core.campaign import Campaign as CampaignDef
